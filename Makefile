@@ -1,0 +1,96 @@
+# presetgen — plain Makefile; every dependency found with pkg-config.
+#   make run     install what is missing, build, build the site into dist/
+#   make check   install what is missing, build, run every test
+#   make bench   the benchmark (not a test)
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+VERSION := 0.1.0
+
+PKGS := yaml-0.1 libcmark jansson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lyaml -lcmark -ljansson")
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo "-lcmocka")
+
+CC ?= cc
+OPT ?= -O2 -g
+WARN := -std=c17 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wwrite-strings -Wvla -Wformat-security -Wpointer-arith -Wshadow=local
+CPPFLAGS += -D_GNU_SOURCE -DPRESETGEN_VERSION='"$(VERSION)"'
+ALL_CFLAGS = $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+LIBS = $(PKG_LIBS) -lpthread -lm
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRCS := $(wildcard src/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+B := build
+OBJS := $(SRCS:src/%.c=$(B)/obj/%.o)
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/%.o)
+ASAN_OBJS := $(SRCS:src/%.c=$(B)/asan/%.o)
+ASAN_LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/asan/%.o)
+UNITS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+ASAN_UNITS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests-asan/%)
+
+.PHONY: all deps run check test bench install clean regen asan
+
+all: $(B)/presetgen
+
+deps:
+	@sh scripts/deps.sh
+
+# The sub-make reads pkg-config only after deps has installed what it names.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(B)/presetgen build
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec
+	@sh tests/run.sh $(B)
+
+bench: $(B)/presetgen
+	@sh tests/bench.sh $(B)/presetgen
+
+$(B)/presetgen: $(OBJS)
+	$(CC) $(OPT) -o $@ $(OBJS) $(LIBS)
+
+$(B)/obj/%.o: src/%.c src/*.h Makefile | $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/asan/presetgen: $(ASAN_OBJS)
+	$(CC) $(SAN) -o $@ $(ASAN_OBJS) $(LIBS)
+
+$(B)/asan/%.o: src/%.c src/*.h Makefile | $(B)/asan
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
+
+$(B)/tests-asan/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(B)/tests-asan
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Isrc -o $@ $< $(ASAN_LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
+
+$(B)/mustache-spec: tests/mustache_spec.c $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJS) $(LIBS)
+
+$(B)/asan/mustache-spec: tests/mustache_spec.c $(ASAN_LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Isrc -o $@ $< $(ASAN_LIB_OBJS) $(LIBS)
+
+$(B)/obj $(B)/asan $(B)/tests $(B)/tests-asan:
+	@mkdir -p $@
+
+# Rewrites the end-to-end golden files after showing what would change.
+regen: $(B)/presetgen
+	@sh tests/e2e/regen.sh $(B)/presetgen
+
+install: $(B)/presetgen
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/presetgen $(DESTDIR)$(BINDIR)/presetgen
+	install -m 644 doc/presetgen.1 $(DESTDIR)$(MANDIR)/man1/presetgen.1
+
+clean:
+	rm -rf $(B)

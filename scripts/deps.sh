@@ -1,0 +1,44 @@
+#!/bin/sh
+# Installs the Debian packages presetgen needs, only those that are missing.
+# Used by `make run` and `make check`; safe to run again and again.
+set -eu
+
+# pkg-config module:Debian package, one per line
+need="
+yaml-0.1:libyaml-dev
+libcmark:libcmark-dev
+jansson:libjansson-dev
+cmocka:libcmocka-dev
+"
+missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+for pair in $need; do
+	mod=${pair%%:*}
+	pkg=${pair#*:}
+	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$mod"; then
+		missing="$missing $pkg"
+	fi
+done
+# tests: the ASan/UBSan run needs the sanitizer runtimes gcc ships
+if [ -z "$(cc -print-file-name=libasan.so 2>/dev/null | grep /)" ]; then
+	missing="$missing libasan8"
+fi
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "deps: missing$missing; run as root or install them" >&2
+		exit 1
+	fi
+else
+	SUDO=""
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2

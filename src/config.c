@@ -1,0 +1,300 @@
+#include "config.h"
+#include "arena.h"
+#include "diag.h"
+#include "fsutil.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+#include "yamldoc.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const env_names[ENV_COUNT] = { "development", "staging", "production" };
+
+int env_lookup(const char *name)
+{
+	for (int i = 0; i < ENV_COUNT; i++)
+		if (!strcmp(name, env_names[i]))
+			return i;
+	return -1;
+}
+
+enum ftype { F_STRING, F_BOOL, F_URL, F_LANG, F_ZONE };
+
+struct field {
+	const char *key;
+	enum ftype type;
+	size_t off;
+	bool required;
+};
+
+struct cfgparse {
+	struct ydoc y;
+	struct arena *a;
+	int errors;
+};
+
+static void key_list(struct strbuf *sb, const struct field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", f[i].key);
+}
+
+static bool valid_url(const char *s)
+{
+	const char *host;
+
+	if (!strncmp(s, "https://", 8))
+		host = s + 8;
+	else if (!strncmp(s, "http://", 7))
+		host = s + 7;
+	else
+		return false;
+	if (!*host || *host == '/')
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' ||
+		    *p == '\\' || *p == '?' || *p == '#')
+			return false;
+	return true;
+}
+
+static bool valid_lang(const char *s)
+{
+	/* a BCP 47 tag in its common shape: en, en-IE, pt-BR, zh-Hant */
+	size_t n = 0;
+
+	for (const char *p = s; *p; p++) {
+		if (*p == '-') {
+			if (!n)
+				return false;
+			n = 0;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (*p >= '0' && *p <= '9')) {
+			if (++n > 8)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return n > 0;
+}
+
+static bool valid_zone(const char *s)
+{
+	/* Area/Location as in the tz database, or UTC */
+	if (!strcmp(s, "UTC"))
+		return true;
+	if (!strchr(s, '/'))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      *p == '/' || *p == '_' || *p == '-' || (*p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
+static int parse_fields(struct cfgparse *cp, yaml_node_t *map, const char *what,
+			const struct field *f, size_t nf, void *base)
+{
+	bool seen[16] = { false };
+	int rc = 0;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return ydoc_error(&cp->y, map, "expected a mapping for '%s', found %s",
+				  what, ydoc_describe(map));
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ydoc_node(&cp->y, p->key);
+		yaml_node_t *v = ydoc_node(&cp->y, p->value);
+		const char *key = ydoc_scalar(k);
+		size_t i;
+
+		for (i = 0; key && i < nf; i++)
+			if (!strcmp(key, f[i].key))
+				break;
+		if (!key || i == nf) {
+			struct strbuf sb = STRBUF_INIT;
+
+			key_list(&sb, f, nf);
+			rc = ydoc_error(&cp->y, k, "unknown key '%s' in '%s': expected one of %s",
+					key ? key : "?", what, sb.buf);
+			strbuf_release(&sb);
+			continue;
+		}
+		if (seen[i]) {
+			rc = ydoc_error(&cp->y, k, "duplicate key '%s' in '%s'", key, what);
+			continue;
+		}
+		seen[i] = true;
+		if (f[i].type == F_BOOL) {
+			const char *s = ydoc_scalar(v);
+
+			if (!s || !ydoc_is_plain(v) || (strcmp(s, "true") && strcmp(s, "false"))) {
+				rc = ydoc_error(&cp->y, v, "expected true or false for '%s.%s', found %s",
+						what, key, ydoc_describe(v));
+				continue;
+			}
+			*(bool *)((char *)base + f[i].off) = !strcmp(s, "true");
+			continue;
+		}
+		if (!v || v->type != YAML_SCALAR_NODE || !strcmp(ydoc_describe(v), "null") ||
+		    !strcmp(ydoc_describe(v), "a list")) {
+			rc = ydoc_error(&cp->y, v, "expected a string for '%s.%s', found %s",
+					what, key, ydoc_describe(v));
+			continue;
+		}
+		{
+			const char *s = ydoc_scalar(v);
+			char *copy;
+
+			if (f[i].type == F_URL && !valid_url(s)) {
+				rc = ydoc_error(&cp->y, v, "expected an absolute http or https URL "
+						"for '%s.%s', found '%s'", what, key, s);
+				continue;
+			}
+			if (f[i].type == F_LANG && !valid_lang(s)) {
+				rc = ydoc_error(&cp->y, v, "expected a language tag such as 'en' or "
+						"'en-IE' for '%s.%s', found '%s'", what, key, s);
+				continue;
+			}
+			if (f[i].type == F_ZONE && !valid_zone(s)) {
+				rc = ydoc_error(&cp->y, v, "expected a time zone such as 'Europe/Dublin' "
+						"or 'UTC' for '%s.%s', found '%s'", what, key, s);
+				continue;
+			}
+			copy = arena_strdup(cp->a, s);
+			if (f[i].type == F_URL) {
+				size_t n = strlen(copy);
+
+				while (n && copy[n - 1] == '/')
+					copy[--n] = '\0';
+			}
+			*(const char **)((char *)base + f[i].off) = copy;
+		}
+	}
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].required && !seen[i])
+			rc = ydoc_error(&cp->y, map, "missing key '%s' in '%s'", f[i].key, what);
+	return rc;
+}
+
+static const struct field site_fields[] = {
+	{ "title", F_STRING, offsetof(struct config, title), true },
+	{ "description", F_STRING, offsetof(struct config, description), false },
+	{ "language", F_LANG, offsetof(struct config, language), false },
+	{ "time_zone", F_ZONE, offsetof(struct config, time_zone), false },
+	{ "author", F_STRING, offsetof(struct config, author), false },
+};
+
+static const struct field env_fields[] = {
+	{ "base_url", F_URL, offsetof(struct env_config, base_url), true },
+	{ "index", F_BOOL, offsetof(struct env_config, index), false },
+};
+
+static int parse_envs(struct cfgparse *cp, yaml_node_t *map, struct config *cfg)
+{
+	int rc = 0;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return ydoc_error(&cp->y, map, "expected a mapping for 'environments', found %s",
+				  ydoc_describe(map));
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ydoc_node(&cp->y, p->key);
+		const char *key = ydoc_scalar(k);
+		int e = key ? env_lookup(key) : -1;
+		struct strbuf what = STRBUF_INIT;
+
+		if (e < 0) {
+			rc = ydoc_error(&cp->y, k, "unknown environment '%s': expected one of "
+					"development, staging, production", key ? key : "?");
+			continue;
+		}
+		if (cfg->env[e].present) {
+			rc = ydoc_error(&cp->y, k, "duplicate environment '%s'", key);
+			continue;
+		}
+		cfg->env[e].present = true;
+		strbuf_addf(&what, "environments.%s", key);
+		if (parse_fields(cp, ydoc_node(&cp->y, p->value), what.buf, env_fields,
+				 ARRAY_SIZE(env_fields), &cfg->env[e]) < 0)
+			rc = -1;
+		strbuf_release(&what);
+	}
+	return rc;
+}
+
+int config_load(struct config *cfg, const char *path, struct arena *a, struct diag *d)
+{
+	struct cfgparse cp;
+	yaml_node_t *root;
+	char *src;
+	size_t len, bad;
+	int rc = 0;
+	bool have_site = false, have_envs = false;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = path;
+	cfg->language = "en";
+	cfg->time_zone = "UTC";
+	if (read_file(path, &src, &len) < 0) {
+		if (errno == ENOENT)
+			return diag_error(d, path, 0, 0, "not found: a site needs a presetgen.yaml "
+					  "(use -C DIR to name the site's directory)");
+		return diag_syserror(d, path, "cannot read: %s", strerror(errno));
+	}
+	bad = utf8_invalid_at(src, len);
+	if (bad < len) {
+		unsigned l, c;
+
+		text_position(src, bad, &l, &c);
+		diag_error(d, path, l, c, "not valid UTF-8 (byte 0x%02x)", (unsigned char)src[bad]);
+		free(src);
+		return -1;
+	}
+	memset(&cp, 0, sizeof(cp));
+	cp.a = a;
+	if (ydoc_load(&cp.y, path, src, len, 0, d) < 0) {
+		free(src);
+		return -1;
+	}
+	root = ydoc_root(&cp.y);
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		rc = ydoc_error(&cp.y, root, "expected a mapping with 'site' and 'environments', "
+				"found %s", ydoc_describe(root));
+		goto out;
+	}
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	     p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = ydoc_node(&cp.y, p->key);
+		yaml_node_t *v = ydoc_node(&cp.y, p->value);
+		const char *key = ydoc_scalar(k);
+
+		if (key && !strcmp(key, "site") && !have_site) {
+			have_site = true;
+			if (parse_fields(&cp, v, "site", site_fields, ARRAY_SIZE(site_fields), cfg) < 0)
+				rc = -1;
+		} else if (key && !strcmp(key, "environments") && !have_envs) {
+			have_envs = true;
+			if (parse_envs(&cp, v, cfg) < 0)
+				rc = -1;
+		} else if (key && (!strcmp(key, "site") || !strcmp(key, "environments"))) {
+			rc = ydoc_error(&cp.y, k, "duplicate key '%s'", key);
+		} else {
+			rc = ydoc_error(&cp.y, k, "unknown key '%s': expected one of site, environments",
+					key ? key : "?");
+		}
+	}
+	if (!have_site)
+		rc = ydoc_error(&cp.y, root, "missing key 'site'");
+	if (!have_envs)
+		rc = ydoc_error(&cp.y, root, "missing key 'environments'");
+out:
+	ydoc_release(&cp.y);
+	free(src);
+	return rc;
+}

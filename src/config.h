@@ -1,0 +1,37 @@
+/* config: presetgen.yaml, read with libyaml. Unknown keys and values of the
+ * wrong type are errors that name file, line and column. */
+#ifndef PRESETGEN_CONFIG_H
+#define PRESETGEN_CONFIG_H
+
+#include <stdbool.h>
+
+struct arena;
+struct diag;
+
+enum { ENV_DEVELOPMENT, ENV_STAGING, ENV_PRODUCTION, ENV_COUNT };
+extern const char *const env_names[ENV_COUNT];
+
+struct env_config {
+	bool present;
+	const char *base_url;	/* absolute, without a trailing slash */
+	bool index;		/* search engines may index the site */
+};
+
+struct config {
+	const char *path;	/* "presetgen.yaml" */
+	const char *title;
+	const char *description;
+	const char *language;
+	const char *time_zone;
+	const char *author;
+	struct env_config env[ENV_COUNT];
+};
+
+/* Reads path into cfg, with strings in arena a. Reports every error it finds
+ * and returns -1 if there was one. */
+int config_load(struct config *cfg, const char *path, struct arena *a,
+		struct diag *d);
+/* ENV_* for name, or -1. */
+int env_lookup(const char *name);
+
+#endif

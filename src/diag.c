@@ -1,0 +1,99 @@
+#include "diag.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void diag_init(struct diag *d)
+{
+	d->errors = 0;
+	d->warnings = 0;
+	d->exit_code = EXIT_OK;
+	d->quiet = false;
+}
+
+static void emit(const char *file, unsigned line, unsigned col,
+		 const char *kind, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (file && *file) {
+		strbuf_adds(&sb, file);
+		if (line) {
+			strbuf_addf(&sb, ":%u", line);
+			if (col)
+				strbuf_addf(&sb, ":%u", col);
+		}
+		strbuf_adds(&sb, ": ");
+	} else {
+		strbuf_adds(&sb, "presetgen: ");
+	}
+	strbuf_addf(&sb, "%s: ", kind);
+	strbuf_vaddf(&sb, fmt, ap);
+	strbuf_addch(&sb, '\n');
+	/* One write per message so that threads do not interleave. */
+	fwrite(sb.buf, 1, sb.len, stderr);
+	strbuf_release(&sb);
+}
+
+int diag_verror(struct diag *d, const char *file, unsigned line, unsigned col,
+		const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&diag_lock);
+	d->errors++;
+	if (d->exit_code == EXIT_OK)
+		d->exit_code = EXIT_INPUT;
+	emit(file, line, col, "error", fmt, ap);
+	pthread_mutex_unlock(&diag_lock);
+	return -1;
+}
+
+int diag_error(struct diag *d, const char *file, unsigned line, unsigned col,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_verror(d, file, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int diag_syserror(struct diag *d, const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&diag_lock);
+	d->errors++;
+	d->exit_code = EXIT_SYSTEM;
+	va_start(ap, fmt);
+	emit(file, 0, 0, "error", fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&diag_lock);
+	return -1;
+}
+
+void diag_warning(struct diag *d, const char *file, unsigned line, unsigned col,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&diag_lock);
+	d->warnings++;
+	if (!d->quiet) {
+		va_start(ap, fmt);
+		emit(file, line, col, "warning", fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&diag_lock);
+}
+
+int diag_exit_code(const struct diag *d)
+{
+	if (d->exit_code != EXIT_OK)
+		return d->exit_code;
+	return d->errors ? EXIT_INPUT : EXIT_OK;
+}

@@ -1,0 +1,250 @@
+#include "value.h"
+#include "arena.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct value value_null_const = { V_NULL, 0, 0, { 0 } };
+
+static struct value *mk(struct arena *a, enum vtype t)
+{
+	struct value *v = arena_alloc(a, sizeof(*v));
+
+	v->type = t;
+	v->len = 0;
+	v->alloc = 0;
+	v->u.i = 0;
+	return v;
+}
+
+struct value *value_null(struct arena *a)
+{
+	return mk(a, V_NULL);
+}
+
+struct value *value_bool(struct arena *a, bool b)
+{
+	struct value *v = mk(a, V_BOOL);
+
+	v->u.b = b;
+	return v;
+}
+
+struct value *value_int(struct arena *a, int64_t i)
+{
+	struct value *v = mk(a, V_INT);
+
+	v->u.i = i;
+	return v;
+}
+
+struct value *value_real(struct arena *a, double d)
+{
+	struct value *v = mk(a, V_REAL);
+
+	v->u.d = d;
+	return v;
+}
+
+struct value *value_decimal(struct arena *a, const char *s)
+{
+	struct value *v = mk(a, V_DECIMAL);
+
+	v->u.s = arena_strdup(a, s);
+	v->len = (uint32_t)strlen(s);
+	return v;
+}
+
+struct value *value_str_nocopy(struct arena *a, const char *s, size_t len)
+{
+	struct value *v = mk(a, V_STRING);
+
+	if (len > UINT32_MAX)
+		die("string of %zu bytes is too long", len);
+	v->u.s = s;
+	v->len = (uint32_t)len;
+	return v;
+}
+
+struct value *value_strn(struct arena *a, const char *s, size_t len)
+{
+	return value_str_nocopy(a, arena_strndup(a, s, len), len);
+}
+
+struct value *value_str(struct arena *a, const char *s)
+{
+	return value_strn(a, s, strlen(s));
+}
+
+struct value *value_list(struct arena *a, size_t hint)
+{
+	struct value *v = mk(a, V_LIST);
+
+	if (hint) {
+		v->u.items = arena_alloc(a, st_mult(hint, sizeof(*v->u.items)));
+		v->alloc = (uint32_t)hint;
+	}
+	return v;
+}
+
+struct value *value_map(struct arena *a, size_t hint)
+{
+	struct value *v = mk(a, V_MAP);
+
+	if (hint) {
+		v->u.pairs = arena_alloc(a, st_mult(hint, sizeof(*v->u.pairs)));
+		v->alloc = (uint32_t)hint;
+	}
+	return v;
+}
+
+/* Arena arrays cannot be realloc'd: copy into a bigger block. */
+static void *grow(struct arena *a, void *old, uint32_t *alloc, uint32_t len,
+		  size_t size)
+{
+	uint32_t n = *alloc ? *alloc * 2 : 4;
+	void *p;
+
+	if (n <= *alloc)
+		die("collection too large");
+	p = arena_alloc(a, st_mult(n, size));
+	if (len)
+		memcpy(p, old, st_mult(len, size));
+	*alloc = n;
+	return p;
+}
+
+void value_list_push(struct arena *a, struct value *list, struct value *v)
+{
+	if (list->len == list->alloc)
+		list->u.items = grow(a, list->u.items, &list->alloc, list->len,
+				     sizeof(*list->u.items));
+	list->u.items[list->len++] = v;
+}
+
+void value_map_set(struct arena *a, struct value *map, const char *key,
+		   struct value *v)
+{
+	for (uint32_t i = 0; i < map->len; i++) {
+		if (!strcmp(map->u.pairs[i].key, key)) {
+			map->u.pairs[i].val = v;
+			return;
+		}
+	}
+	if (map->len == map->alloc)
+		map->u.pairs = grow(a, map->u.pairs, &map->alloc, map->len,
+				    sizeof(*map->u.pairs));
+	map->u.pairs[map->len].key = key;
+	map->u.pairs[map->len].val = v;
+	map->len++;
+}
+
+void value_map_setk(struct arena *a, struct value *map, const char *key,
+		    struct value *v)
+{
+	value_map_set(a, map, arena_strdup(a, key), v);
+}
+
+const struct value *value_map_getn(const struct value *map, const char *key,
+				   size_t keylen)
+{
+	if (!map || map->type != V_MAP)
+		return NULL;
+	for (uint32_t i = 0; i < map->len; i++) {
+		const char *k = map->u.pairs[i].key;
+
+		if (!strncmp(k, key, keylen) && k[keylen] == '\0')
+			return map->u.pairs[i].val;
+	}
+	return NULL;
+}
+
+const struct value *value_map_get(const struct value *map, const char *key)
+{
+	return value_map_getn(map, key, strlen(key));
+}
+
+static bool decimal_is_zero(const char *s)
+{
+	for (; *s; s++) {
+		if (*s >= '1' && *s <= '9')
+			return false;
+		if (*s == 'e' || *s == 'E')
+			break;
+	}
+	return true;
+}
+
+bool value_truthy(const struct value *v)
+{
+	if (!v)
+		return false;
+	switch (v->type) {
+	case V_NULL: return false;
+	case V_BOOL: return v->u.b;
+	case V_INT: return v->u.i != 0;
+	case V_REAL: return v->u.d != 0.0 && !isnan(v->u.d);
+	case V_DECIMAL: return !decimal_is_zero(v->u.s);
+	case V_STRING: return v->len != 0;
+	case V_LIST: return v->len != 0;
+	case V_MAP: return true;
+	}
+	return false;
+}
+
+/* The shortest "%.*g" that reads back as the same double. snprintf is
+ * locale-dependent, but presetgen never calls setlocale, so it runs in "C". */
+static void real_to_text(struct strbuf *out, double d)
+{
+	char buf[40];
+
+	if (isnan(d)) {
+		strbuf_adds(out, "NaN");
+		return;
+	}
+	if (isinf(d)) {
+		strbuf_adds(out, d < 0 ? "-Infinity" : "Infinity");
+		return;
+	}
+	if (d == floor(d) && fabs(d) < 1e15) {
+		snprintf(buf, sizeof(buf), "%.0f", d);
+		strbuf_adds(out, !strcmp(buf, "-0") ? "0" : buf);
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	strbuf_adds(out, buf);
+}
+
+void value_to_text(struct strbuf *out, const struct value *v)
+{
+	if (!v)
+		return;
+	switch (v->type) {
+	case V_NULL:
+	case V_LIST:
+	case V_MAP:
+		break;
+	case V_BOOL:
+		strbuf_adds(out, v->u.b ? "true" : "false");
+		break;
+	case V_INT:
+		strbuf_addf(out, "%" PRId64, v->u.i);
+		break;
+	case V_REAL:
+		real_to_text(out, v->u.d);
+		break;
+	case V_DECIMAL:
+	case V_STRING:
+		strbuf_add(out, v->u.s, v->len);
+		break;
+	}
+}
