@@ -13,9 +13,10 @@ void diag_init(struct diag *d)
 	d->warnings = 0;
 	d->exit_code = EXIT_OK;
 	d->quiet = false;
+	d->capture = NULL;
 }
 
-static void emit(const char *file, unsigned line, unsigned col,
+static void emit(struct diag *d, const char *file, unsigned line, unsigned col,
 		 const char *kind, const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -35,7 +36,10 @@ static void emit(const char *file, unsigned line, unsigned col,
 	strbuf_vaddf(&sb, fmt, ap);
 	strbuf_addch(&sb, '\n');
 	/* One write per message so that threads do not interleave. */
-	fwrite(sb.buf, 1, sb.len, stderr);
+	if (d->capture)
+		strbuf_add(d->capture, sb.buf, sb.len);
+	else
+		fwrite(sb.buf, 1, sb.len, stderr);
 	strbuf_release(&sb);
 }
 
@@ -46,7 +50,7 @@ int diag_verror(struct diag *d, const char *file, unsigned line, unsigned col,
 	d->errors++;
 	if (d->exit_code == EXIT_OK)
 		d->exit_code = EXIT_INPUT;
-	emit(file, line, col, "error", fmt, ap);
+	emit(d, file, line, col, "error", fmt, ap);
 	pthread_mutex_unlock(&diag_lock);
 	return -1;
 }
@@ -70,7 +74,7 @@ int diag_syserror(struct diag *d, const char *file, const char *fmt, ...)
 	d->errors++;
 	d->exit_code = EXIT_SYSTEM;
 	va_start(ap, fmt);
-	emit(file, 0, 0, "error", fmt, ap);
+	emit(d, file, 0, 0, "error", fmt, ap);
 	va_end(ap);
 	pthread_mutex_unlock(&diag_lock);
 	return -1;
@@ -85,7 +89,7 @@ void diag_warning(struct diag *d, const char *file, unsigned line, unsigned col,
 	d->warnings++;
 	if (!d->quiet) {
 		va_start(ap, fmt);
-		emit(file, line, col, "warning", fmt, ap);
+		emit(d, file, line, col, "warning", fmt, ap);
 		va_end(ap);
 	}
 	pthread_mutex_unlock(&diag_lock);

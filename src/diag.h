@@ -6,11 +6,14 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+struct strbuf;
+
 struct diag {
 	int errors;
 	int warnings;
 	int exit_code;		/* EXIT_INPUT unless a system error raised it */
 	bool quiet;		/* -q: warnings are not printed */
+	struct strbuf *capture;	/* if set, messages go here, not to stderr */
 };
 
 void diag_init(struct diag *d);

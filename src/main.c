@@ -345,7 +345,7 @@ static int cmd_render(int argc, char **argv)
 	free(src);
 	ctx = tpl ? (data ? load_data(data, &a, &d) : value_map(&a, 0)) : NULL;
 	if (tpl && ctx) {
-		if (mustache_render(set, tpl, ctx, &out) < 0)
+		if (mustache_render(set, tpl, ctx, &out, &d) < 0)
 			rc = diag_exit_code(&d);
 		else if (fwrite(out.buf, 1, out.len, stdout) != out.len)
 			rc = EXIT_SYSTEM;

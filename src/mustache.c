@@ -845,6 +845,7 @@ struct bscope {
 
 struct render {
 	struct mustache_set *set;
+	struct diag *diag;
 	struct strbuf *out;
 	const struct value **stack;
 	size_t depth, astack;
@@ -948,7 +949,7 @@ static void render_include(struct render *r, const struct mustache_tpl *tpl,
 		return;
 	}
 	if (r->nesting >= MAX_NESTING) {
-		diag_error(r->set->diag, tpl->path, m->line, m->col,
+		diag_error(r->diag, tpl->path, m->line, m->col,
 			   "%s '%s' nests more than %d levels deep: does it include itself?",
 			   m->kind == K_PARENT ? "parent" : "partial", name, MAX_NESTING);
 		r->failed = true;
@@ -1053,12 +1054,13 @@ static void render_nodes(struct render *r, const struct mustache_tpl *tpl,
 }
 
 int mustache_render(struct mustache_set *set, const struct mustache_tpl *tpl,
-		    const struct value *ctx, struct strbuf *out)
+		    const struct value *ctx, struct strbuf *out, struct diag *d)
 {
 	struct render r;
 
 	memset(&r, 0, sizeof(r));
 	r.set = set;
+	r.diag = d;
 	r.out = out;
 	r.at_ls = true;
 	strbuf_init(&r.indent);

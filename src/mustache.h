@@ -40,9 +40,9 @@ const struct mustache_tpl *mustache_get(struct mustache_set *set, const char *na
 const char *mustache_path(const struct mustache_tpl *tpl);
 
 /* Appends the rendering of tpl with context ctx to out. Returns 0, or -1
- * after reporting an error (runaway recursion) to the set's diag. */
+ * after reporting an error (runaway recursion) to d. */
 int mustache_render(struct mustache_set *set, const struct mustache_tpl *tpl,
-		    const struct value *ctx, struct strbuf *out);
+		    const struct value *ctx, struct strbuf *out, struct diag *d);
 
 /* Whether a partial name is acceptable as a file name below a directory:
  * no empty, "." or ".." segment and no leading '/'. */

@@ -29,6 +29,7 @@ struct job {
 	const char *src;		/* the input it comes from, for messages */
 	char *data;			/* rendered bytes (malloc'd) */
 	size_t len;
+	char *errors;			/* messages of a failed render (malloc'd) */
 	bool page;			/* counts as a page in the summary */
 };
 
@@ -244,7 +245,9 @@ static int plan_pages(struct build *b)
 
 	for (size_t i = 0; i < b->npages; i++) {
 		pv[i] = page_value(b, &b->pages[i]);
-		value_list_push(a, pages, pv[i]);
+		/* the 404 page is not one to list */
+		if (strcmp(b->pages[i].url, "/404.html"))
+			value_list_push(a, pages, pv[i]);
 	}
 	site_base = site_value(b, pages);
 	for (size_t i = 0; i < b->npages; i++) {
@@ -366,23 +369,34 @@ static void progress(struct build *b)
 	pthread_mutex_unlock(&b->progress_lock);
 }
 
+/* Every page is rendered even after one fails, and messages are kept per
+ * page, so that the errors printed do not depend on thread timing. */
 static void *worker(void *arg)
 {
 	struct build *b = arg;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT;
+	struct diag jd;
 
+	diag_init(&jd);
+	jd.capture = &errs;
 	for (;;) {
 		size_t i = atomic_fetch_add(&b->next, 1);
 		struct job *j;
 
-		if (i >= b->njobs || atomic_load(&b->failed))
+		if (i >= b->njobs)
 			break;
 		j = &b->jobs[i];
 		if (j->tpl) {
 			strbuf_reset(&sb);
-			if (mustache_render(b->tpls, j->tpl, j->ctx, &sb) < 0) {
+			if (mustache_render(b->tpls, j->tpl, j->ctx, &sb, &jd) < 0) {
+				j->errors = strbuf_detach(&errs, NULL);
 				atomic_store(&b->failed, 1);
-				break;
+				progress(b);
+				continue;
+			}
+			if (atomic_load(&b->failed)) {
+				progress(b);
+				continue;
 			}
 			j->len = sb.len;
 			if (b->stage) {
@@ -392,12 +406,13 @@ static void *worker(void *arg)
 					atomic_store(&b->failed, 1);
 				j->data = NULL;
 			}
-		} else if (b->stage && write_job(b, j) < 0) {
+		} else if (b->stage && !atomic_load(&b->failed) && write_job(b, j) < 0) {
 			atomic_store(&b->failed, 1);
 		}
 		progress(b);
 	}
 	strbuf_release(&sb);
+	strbuf_release(&errs);
 	return NULL;
 }
 
@@ -452,6 +467,21 @@ static int run_jobs(struct build *b)
 	for (int i = 1; i < n; i++)
 		pthread_join(th[i], NULL);
 	free(th);
+	/* in job order, each distinct message once */
+	for (size_t i = 0; i < b->njobs; i++) {
+		bool seen = false;
+
+		if (!b->jobs[i].errors)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = b->jobs[k].errors && !strcmp(b->jobs[k].errors, b->jobs[i].errors);
+		if (!seen) {
+			fputs(b->jobs[i].errors, stderr);
+			b->d->errors++;
+			if (b->d->exit_code == EXIT_OK)
+				b->d->exit_code = EXIT_INPUT;
+		}
+	}
 	return atomic_load(&b->failed) ? -1 : 0;
 }
 
@@ -546,9 +576,11 @@ static int write_output(struct build *b)
 
 static void release(struct build *b)
 {
-	for (size_t i = 0; i < b->njobs; i++)
+	for (size_t i = 0; i < b->njobs; i++) {
 		if (!b->jobs[i].tpl)
 			free(b->jobs[i].data);
+		free(b->jobs[i].errors);
+	}
 	free(b->jobs);
 	mustache_set_free(b->tpls);
 	arena_release(&b->arena);

@@ -175,7 +175,7 @@ static void run_file(const char *dir, const char *file, const char *bin, const c
 					       partials->u.pairs[k].val->u.s,
 					       partials->u.pairs[k].val->len);
 		tp = mustache_parse(set, NULL, name, tpl, strlen(tpl));
-		if (tp && mustache_render(set, tp, value_map_get(t, "data"), &out) == 0)
+		if (tp && mustache_render(set, tp, value_map_get(t, "data"), &out, &d) == 0)
 			ok = !strcmp(out.buf, expected);
 		report(ok, "library", file, name, expected, tp ? out.buf : NULL);
 		strbuf_release(&out);

@@ -1,0 +1,53 @@
+#!/bin/sh
+# Runs every test suite, then again under ASan and UBSan, and ends with one
+# line "N passed, N failed".   tests/run.sh BUILDDIR
+set -u
+B=$1
+SPEC=../shared/conformance/mustache
+LOG=$B/test.log
+: >"$LOG"
+pass=0
+fail=0
+
+suite() { # name, command...
+	name=$1; shift
+	out=$("$@" 2>&1)
+	rc=$?
+	p=$(printf '%s\n' "$out" | grep -c '^ok ')
+	f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+	printf '%s\n' "$out" >>"$LOG"
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		# a crash or a sanitizer report: count it as a failure
+		f=1
+		printf 'not ok - %s exited %s\n' "$name" "$rc" >>"$LOG"
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	printf '%-28s %4d passed, %d failed\n' "$name" "$p" "$f"
+	if [ "$f" -ne 0 ]; then
+		printf '%s\n' "$out" | grep -A8 '^not ok' | head -60
+		[ "$rc" -ne 0 ] && printf '%s\n' "$out" | tail -20
+	fi
+	if printf '%s\n' "$out" | grep -q '^# skipped'; then
+		printf '%s\n' "$out" | grep '^# skipped'
+	fi
+}
+
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
+for variant in "" asan; do
+	if [ -n "$variant" ]; then
+		tests=$B/tests-asan; bin=$B/asan/presetgen; spec=$B/asan/mustache-spec; tag=" (asan+ubsan)"
+	else
+		tests=$B/tests; bin=$B/presetgen; spec=$B/mustache-spec; tag=""
+	fi
+	for t in "$tests"/test_*; do
+		suite "$(basename "$t")$tag" "$t"
+	done
+	suite "mustache spec$tag" "$spec" "$SPEC" "$bin"
+	suite "end to end$tag" sh tests/e2e/run.sh "$bin"
+done
+echo "full log: $LOG"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
