@@ -12,7 +12,7 @@ struct arena_chunk {
 };
 
 #define CHUNK_SIZE ((size_t)64 * 1024)
-#define ALIGN (sizeof(max_align_t))
+#define ALIGN (_Alignof(max_align_t))
 
 void *arena_alloc(struct arena *a, size_t n)
 {

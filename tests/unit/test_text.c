@@ -1,0 +1,93 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "text.h"
+
+static void utf8_validation(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_invalid_at("plain", 5), 5);
+	assert_int_equal(utf8_invalid_at("Dún Łódź Αθήνα 👩‍🎤", strlen("Dún Łódź Αθήνα 👩‍🎤")),
+			 strlen("Dún Łódź Αθήνα 👩‍🎤"));
+	assert_int_equal(utf8_invalid_at("ab\xff", 3), 2);
+	assert_int_equal(utf8_invalid_at("caf\xe9!", 5), 3);		/* Latin-1 */
+	assert_int_equal(utf8_invalid_at("\xc0\xaf", 2), 0);		/* overlong '/' */
+	assert_int_equal(utf8_invalid_at("\xed\xa0\x80", 3), 0);	/* surrogate */
+	assert_int_equal(utf8_invalid_at("x\xe2\x82", 3), 1);		/* cut short */
+	assert_int_equal(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);	/* > U+10FFFF */
+}
+
+static void positions_count_characters(void **state)
+{
+	unsigned l, c;
+
+	(void)state;
+	text_position("ab\ncdé\nf", 0, &l, &c);
+	assert_int_equal(l, 1);
+	assert_int_equal(c, 1);
+	text_position("ab\ncdé\nf", 3, &l, &c);
+	assert_int_equal(l, 2);
+	assert_int_equal(c, 1);
+	text_position("ab\ncdé\nf", 7, &l, &c);	/* after the two-byte é */
+	assert_int_equal(l, 2);
+	assert_int_equal(c, 4);
+}
+
+static void escaping(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = "<script>alert('x') & \"y\"</script>";
+
+	(void)state;
+	html_escape(&sb, s, strlen(s));
+	assert_string_equal(sb.buf,
+			    "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
+	strbuf_release(&sb);
+}
+
+static const char *slug(struct strbuf *sb, const char *s)
+{
+	strbuf_reset(sb);
+	if (!slugify(sb, s, strlen(s)))
+		return NULL;
+	return sb->buf;
+}
+
+static void slugs_cannot_escape(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char longname[600];
+
+	(void)state;
+	assert_string_equal(slug(&sb, "How It Works"), "how-it-works");
+	assert_string_equal(slug(&sb, "../etc"), "etc");
+	assert_string_equal(slug(&sb, "a/b"), "a-b");
+	assert_string_equal(slug(&sb, "Derry/Londonderry"), "derry-londonderry");
+	assert_string_equal(slug(&sb, "Dún Laoghaire"), "dún-laoghaire");
+	assert_string_equal(slug(&sb, "café_zoë"), "café_zoë");
+	assert_string_equal(slug(&sb, "with\xe2\x80\xaespace"), "with-space");	/* U+202E */
+	assert_null(slug(&sb, ".."));
+	assert_null(slug(&sb, ""));
+	assert_string_equal(slug(&sb, "%2e%2e%2f"), "2e-2e-2f");
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(strlen(slug(&sb, longname)), 200);
+	strbuf_release(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(utf8_validation),
+		cmocka_unit_test(positions_count_characters),
+		cmocka_unit_test(escaping),
+		cmocka_unit_test(slugs_cannot_escape),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
