@@ -126,3 +126,12 @@ for c in "$HERE"/errors/*/; do
 		ok "error $name: exit $want_rc, exact message, nothing written"
 	fi
 done
+
+# ---- the man page documents every command and option -----------------------
+MAN=$HERE/../../doc/presetgen.1
+for c in build check render; do
+	for opt in $("$BIN" $c --help | grep -Eo -- '--[a-z]+' | sort -u); do
+		esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+		if grep -q -- "$esc" "$MAN"; then ok "man page: $c $opt"; else notok "man page: $c $opt"; fi
+	done
+done
