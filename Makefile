@@ -9,7 +9,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 VERSION := 0.1.0
 
-PKGS := yaml-0.1 libcmark jansson
+PKGS := yaml-0.1 libcmark jansson libxml-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lyaml -lcmark -ljansson")
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo "-lcmocka")

@@ -8,6 +8,7 @@ need="
 yaml-0.1:libyaml-dev
 libcmark:libcmark-dev
 jansson:libjansson-dev
+libxml-2.0:libxml2-dev
 cmocka:libcmocka-dev
 "
 missing=""

@@ -1,9 +1,11 @@
 #include "config.h"
 #include "arena.h"
+#include "collection.h"
 #include "diag.h"
 #include "fsutil.h"
 #include "strbuf.h"
 #include "text.h"
+#include "tz.h"
 #include "util.h"
 #include "yamldoc.h"
 
@@ -22,11 +24,11 @@ int env_lookup(const char *name)
 	return -1;
 }
 
-enum ftype { F_STRING, F_BOOL, F_URL, F_LANG, F_ZONE };
+enum cfgtype { F_STRING, F_BOOL, F_URL, F_LANG, F_ZONE, F_COUNT };
 
 struct field {
 	const char *key;
-	enum ftype type;
+	enum cfgtype type;
 	size_t off;
 	bool required;
 };
@@ -83,19 +85,6 @@ static bool valid_lang(const char *s)
 	return n > 0;
 }
 
-static bool valid_zone(const char *s)
-{
-	/* Area/Location as in the tz database, or UTC */
-	if (!strcmp(s, "UTC"))
-		return true;
-	if (!strchr(s, '/'))
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      *p == '/' || *p == '_' || *p == '-' || (*p >= '0' && *p <= '9')))
-			return false;
-	return true;
-}
 
 static int parse_fields(struct cfgparse *cp, yaml_node_t *map, const char *what,
 			const struct field *f, size_t nf, void *base)
@@ -130,6 +119,19 @@ static int parse_fields(struct cfgparse *cp, yaml_node_t *map, const char *what,
 			continue;
 		}
 		seen[i] = true;
+		if (f[i].type == F_COUNT) {
+			const char *s = ydoc_scalar(v);
+			char *end;
+			long n = s && ydoc_is_plain(v) ? strtol(s, &end, 10) : 0;
+
+			if (!s || !ydoc_is_plain(v) || !*s || *end || n < 1 || n > 10000) {
+				rc = ydoc_error(&cp->y, v, "expected a number from 1 to 10000 for '%s.%s', "
+						"found %s", what, key, ydoc_describe(v));
+				continue;
+			}
+			*(long *)((char *)base + f[i].off) = n;
+			continue;
+		}
 		if (f[i].type == F_BOOL) {
 			const char *s = ydoc_scalar(v);
 
@@ -161,9 +163,9 @@ static int parse_fields(struct cfgparse *cp, yaml_node_t *map, const char *what,
 						"'en-IE' for '%s.%s', found '%s'", what, key, s);
 				continue;
 			}
-			if (f[i].type == F_ZONE && !valid_zone(s)) {
-				rc = ydoc_error(&cp->y, v, "expected a time zone such as 'Europe/Dublin' "
-						"or 'UTC' for '%s.%s', found '%s'", what, key, s);
+			if (f[i].type == F_ZONE && !tz_find(s)) {
+				rc = ydoc_error(&cp->y, v, "unknown time zone '%s' for '%s.%s': expected "
+						"one of %s", s, what, key, tz_names());
 				continue;
 			}
 			copy = arena_strdup(cp->a, s);
@@ -228,6 +230,52 @@ static int parse_envs(struct cfgparse *cp, yaml_node_t *map, struct config *cfg)
 	return rc;
 }
 
+static const struct field feed_fields[] = {
+	{ "collection", F_STRING, offsetof(struct feed_cfg, collection), true },
+	{ "url", F_STRING, offsetof(struct feed_cfg, url), true },
+	{ "title", F_STRING, offsetof(struct feed_cfg, title), true },
+	{ "limit", F_COUNT, offsetof(struct feed_cfg, limit), false },
+};
+
+static int parse_feed(struct cfgparse *cp, yaml_node_t *map, struct config *cfg)
+{
+	cfg->feed.present = true;
+	cfg->feed.limit = 50;
+	return parse_fields(cp, map, "feed", feed_fields, ARRAY_SIZE(feed_fields), &cfg->feed);
+}
+
+static const char **snapshot_list(struct cfgparse *cp, yaml_node_t *v, size_t *n, int *rc)
+{
+	const char **out;
+	size_t k = 0;
+
+	if (v->type == YAML_SCALAR_NODE) {
+		out = arena_alloc(cp->a, sizeof(*out));
+		out[0] = arena_strdup(cp->a, ydoc_scalar(v));
+		*n = 1;
+		return out;
+	}
+	if (v->type != YAML_SEQUENCE_NODE) {
+		*rc = ydoc_error(&cp->y, v, "expected a path or a list of paths for 'snapshots', "
+				 "found %s", ydoc_describe(v));
+		return NULL;
+	}
+	out = arena_alloc(cp->a, sizeof(*out) *
+			  (size_t)(v->data.sequence.items.top - v->data.sequence.items.start + 1));
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *e = ydoc_node(&cp->y, *it);
+
+		if (e->type != YAML_SCALAR_NODE) {
+			*rc = ydoc_error(&cp->y, e, "expected a path in 'snapshots', found %s",
+					 ydoc_describe(e));
+			continue;
+		}
+		out[k++] = arena_strdup(cp->a, ydoc_scalar(e));
+	}
+	*n = k;
+	return out;
+}
+
 int config_load(struct config *cfg, const char *path, struct arena *a, struct diag *d)
 {
 	struct cfgparse cp;
@@ -284,10 +332,28 @@ int config_load(struct config *cfg, const char *path, struct arena *a, struct di
 				rc = -1;
 		} else if (key && (!strcmp(key, "site") || !strcmp(key, "environments"))) {
 			rc = ydoc_error(&cp.y, k, "duplicate key '%s'", key);
+		} else if (key && !strcmp(key, "snapshots")) {
+			cfg->snapshots = snapshot_list(&cp, v, &cfg->nsnapshots, &rc);
+		} else if (key && !strcmp(key, "collections")) {
+			if (collections_parse(&cp.y, v, a, &cfg->colls, &cfg->ncolls) < 0)
+				rc = -1;
+		} else if (key && !strcmp(key, "feed")) {
+			if (parse_feed(&cp, v, cfg) < 0)
+				rc = -1;
 		} else {
-			rc = ydoc_error(&cp.y, k, "unknown key '%s': expected one of site, environments",
-					key ? key : "?");
+			rc = ydoc_error(&cp.y, k, "unknown key '%s': expected one of site, environments, "
+					"snapshots, collections, feed", key ? key : "?");
 		}
+	}
+	if (cfg->feed.present && !rc) {
+		size_t i;
+
+		for (i = 0; i < cfg->ncolls; i++)
+			if (!strcmp(cfg->colls[i].name, cfg->feed.collection))
+				break;
+		if (i == cfg->ncolls)
+			rc = ydoc_error(&cp.y, root, "feed: the collection '%s' is not defined",
+					cfg->feed.collection);
 	}
 	if (!have_site)
 		rc = ydoc_error(&cp.y, root, "missing key 'site'");

@@ -4,6 +4,7 @@
 #define PRESETGEN_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct arena;
 struct diag;
@@ -17,6 +18,16 @@ struct env_config {
 	bool index;		/* search engines may index the site */
 };
 
+struct collection_cfg;
+
+struct feed_cfg {
+	bool present;
+	const char *collection;
+	const char *url;	/* e.g. /feed.xml */
+	const char *title;
+	long limit;
+};
+
 struct config {
 	const char *path;	/* "presetgen.yaml" */
 	const char *title;
@@ -25,6 +36,11 @@ struct config {
 	const char *time_zone;
 	const char *author;
 	struct env_config env[ENV_COUNT];
+	const char **snapshots;		/* paths, relative to the site */
+	size_t nsnapshots;
+	struct collection_cfg *colls;
+	size_t ncolls;
+	struct feed_cfg feed;
 };
 
 /* Reads path into cfg, with strings in arena a. Reports every error it finds

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-static struct value *convert(const json_t *j, struct arena *a)
+struct value *json_convert(const json_t *j, struct arena *a)
 {
 	struct value *v;
 
@@ -16,7 +16,7 @@ static struct value *convert(const json_t *j, struct arena *a)
 
 		v = value_map(a, json_object_size(j));
 		json_object_foreach((json_t *)j, key, e)
-			value_map_setk(a, v, key, convert(e, a));
+			value_map_setk(a, v, key, json_convert(e, a));
 		return v;
 	}
 	case JSON_ARRAY: {
@@ -25,7 +25,7 @@ static struct value *convert(const json_t *j, struct arena *a)
 
 		v = value_list(a, json_array_size(j));
 		json_array_foreach(j, i, e)
-			value_list_push(a, v, convert(e, a));
+			value_list_push(a, v, json_convert(e, a));
 		return v;
 	}
 	case JSON_STRING:
@@ -56,7 +56,20 @@ struct value *json_to_value(const char *path, const char *src, size_t len,
 			   err.column > 0 ? (unsigned)err.column : 1, "JSON: %s", err.text);
 		return NULL;
 	}
-	v = convert(j, a);
+	v = json_convert(j, a);
+	json_decref(j);
+	return v;
+}
+
+struct value *json_to_value_quiet(const char *src, size_t len, struct arena *a)
+{
+	json_error_t err;
+	json_t *j = json_loadb(src, len, JSON_DECODE_ANY, &err);
+	struct value *v;
+
+	if (!j)
+		return NULL;
+	v = json_convert(j, a);
 	json_decref(j);
 	return v;
 }

@@ -25,13 +25,16 @@
 #endif
 
 static const char *const build_usage[] = {
-	"usage: presetgen build [-C DIR] [--env ENV] [--out DIR] [--drafts] [--jobs N] [-q|-v]",
+	"usage: presetgen build [-C DIR] [--env ENV] [--out DIR] [--snapshot PATH]... [--drafts] [--jobs N] [-q|-v]",
 	"",
 	"Builds the site in DIR (default: the current directory) into DIR/dist.",
 	"",
 	"  -C, --dir DIR     the site's directory (with presetgen.yaml)",
 	"  -e, --env ENV     development, staging or production (default production)",
 	"  -o, --out DIR     the output directory, replaced only when the build succeeds",
+	"  -s, --snapshot PATH  a database snapshot: a .json file, a .sql dump or a",
+	"                    directory of .csv files; repeatable (default: the",
+	"                    snapshots presetgen.yaml lists)",
 	"  -D, --drafts      include pages marked draft",
 	"  -j, --jobs N      render with N threads (default: one per core)",
 	"  -q, --quiet       no progress and no summary",
@@ -40,13 +43,14 @@ static const char *const build_usage[] = {
 };
 
 static const char *const check_usage[] = {
-	"usage: presetgen check [-C DIR] [--env ENV]",
+	"usage: presetgen check [-C DIR] [--env ENV] [--snapshot PATH]...",
 	"",
-	"Reads presetgen.yaml, every template and every content page, renders every",
-	"page in memory, and reports every error it finds. Writes nothing.",
+	"Reads presetgen.yaml, every template, every content page and the snapshots,",
+	"renders every page in memory, and reports every error it finds. Writes nothing.",
 	"",
 	"  -C, --dir DIR     the site's directory (with presetgen.yaml)",
 	"  -e, --env ENV     development, staging or production (default production)",
+	"  -s, --snapshot PATH  a database snapshot (repeatable)",
 	"  -D, --drafts      check pages marked draft too",
 	"  -q, --quiet       print nothing but errors",
 	NULL,
@@ -107,11 +111,27 @@ static bool parse_count(const char *s, int *out)
 	return true;
 }
 
+/* path made absolute against the current directory (takes path over). */
+static char *absolute(char *path)
+{
+	char cwd[PATH_MAX];
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!path || path[0] == '/')
+		return path;
+	if (!getcwd(cwd, sizeof(cwd)))
+		die("cannot get the current directory: %s", strerror(errno));
+	strbuf_addf(&sb, "%s/%s", cwd, path);
+	free(path);
+	return strbuf_detach(&sb, NULL);
+}
+
 static const struct option site_options[] = {
 	{ "dir", required_argument, NULL, 'C' },
 	{ "env", required_argument, NULL, 'e' },
 	{ "out", required_argument, NULL, 'o' },
 	{ "drafts", no_argument, NULL, 'D' },
+	{ "snapshot", required_argument, NULL, 's' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -126,76 +146,85 @@ static int cmd_site(int argc, char **argv, bool check)
 	struct diag d;
 	const char *dir = NULL;
 	char *out = NULL;
+	char **snaps = NULL;
+	size_t nsnaps = 0;
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:C:e:o:Dj:qvh", site_options, NULL)) != -1) {
+	rc = -1;
+	while (rc < 0 && (c = getopt_long(argc, argv, "+:C:e:o:s:Dj:qvh", site_options, NULL)) != -1) {
 		switch (c) {
 		case 'C': dir = optarg; break;
 		case 'e':
 			if (strcmp(optarg, "development") && strcmp(optarg, "staging") &&
 			    strcmp(optarg, "production"))
-				return usage_error(usage, "unknown environment '%s': expected "
-						   "development, staging or production", optarg);
+				rc = usage_error(usage, "unknown environment '%s': expected "
+						 "development, staging or production", optarg);
 			o.env = optarg;
 			break;
 		case 'o':
-			if (check)
-				return usage_error(usage, "unknown option '%s'", "--out");
+			if (check) {
+				rc = usage_error(usage, "unknown option '%s'", "--out");
+				break;
+			}
 			free(out);
 			out = xstrdup(optarg);
 			break;
+		case 's':
+			snaps = xrealloc(snaps, (nsnaps + 1) * sizeof(*snaps));
+			snaps[nsnaps++] = xstrdup(optarg);
+			break;
 		case 'D': o.drafts = true; break;
 		case 'j':
-			if (check || !parse_count(optarg, &o.jobs)) {
-				free(out);
-				return usage_error(usage, "--jobs takes a number from 1 to 1024, not '%s'",
-						   optarg);
-			}
+			if (check || !parse_count(optarg, &o.jobs))
+				rc = usage_error(usage, "--jobs takes a number from 1 to 1024, not '%s'",
+						 optarg);
 			break;
 		case 'q': o.quiet = true; break;
 		case 'v': o.verbose = true; break;
 		case 'h':
 			print_usage(stdout, usage);
-			free(out);
-			return EXIT_OK;
+			rc = EXIT_OK;
+			break;
 		case ':':
-			free(out);
-			return usage_error(usage, "option '%s' needs a value", argv[optind - 1]);
+			rc = usage_error(usage, "option '%s' needs a value", argv[optind - 1]);
+			break;
 		default:
-			free(out);
-			return usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			rc = usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			break;
 		}
 	}
-	if (optind < argc) {
-		free(out);
-		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	}
-	/* --out is relative to where presetgen was started, not to -C */
-	if (out && out[0] != '/' && dir) {
-		char cwd[PATH_MAX];
-		struct strbuf sb = STRBUF_INIT;
-
-		if (!getcwd(cwd, sizeof(cwd)))
-			die("cannot get the current directory: %s", strerror(errno));
-		strbuf_addf(&sb, "%s/%s", cwd, out);
-		free(out);
-		out = strbuf_detach(&sb, NULL);
+	if (rc < 0 && optind < argc)
+		rc = usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (rc >= 0)
+		goto out;
+	/* --out and --snapshot are relative to where presetgen was started,
+	 * not to -C */
+	if (dir) {
+		out = absolute(out);
+		for (size_t i = 0; i < nsnaps; i++)
+			snaps[i] = absolute(snaps[i]);
 	}
 	if (dir && chdir(dir) < 0) {
 		fprintf(stderr, "%s: error: cannot open the site directory: %s\n", dir,
 			strerror(errno));
-		free(out);
-		return EXIT_INPUT;
+		rc = EXIT_INPUT;
+		goto out;
 	}
 	o.out = out;
 	o.dry_run = check;
+	o.snapshots = (const char **)snaps;
+	o.nsnapshots = nsnaps;
 	diag_init(&d);
 	d.quiet = o.quiet;
 	rc = site_build(&o, &d);
+out:
 	free(out);
+	for (size_t i = 0; i < nsnaps; i++)
+		free(snaps[i]);
+	free(snaps);
 	return rc;
 }
 

@@ -850,6 +850,7 @@ struct render {
 	const struct value **stack;
 	size_t depth, astack;
 	struct strbuf indent;
+	struct arena scratch;	/* values made while rendering (time parts) */
 	bool at_ls;		/* the output is at the start of a template line */
 	int nesting;
 	bool failed;
@@ -896,7 +897,7 @@ static const struct value *lookup(struct render *r, const char *const *parts,
 			break;
 	}
 	for (size_t k = 1; v && k < nparts; k++)
-		v = value_map_get(v, parts[k]);
+		v = value_child(&r->scratch, v, parts[k]);
 	return v;
 }
 
@@ -1068,6 +1069,7 @@ int mustache_render(struct mustache_set *set, const struct mustache_tpl *tpl,
 	render_nodes(&r, tpl, tpl->root.kids, tpl->root.nkids, NULL);
 	free(r.stack);
 	strbuf_release(&r.indent);
+	arena_release(&r.scratch);
 	return r.failed ? -1 : 0;
 }
 

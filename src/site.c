@@ -1,12 +1,16 @@
 #include "site.h"
 #include "arena.h"
+#include "collection.h"
 #include "config.h"
 #include "content.h"
 #include "diag.h"
+#include "feeds.h"
 #include "fsutil.h"
 #include "mustache.h"
+#include "snapshot.h"
 #include "strbuf.h"
 #include "text.h"
+#include "tz.h"
 #include "util.h"
 #include "value.h"
 
@@ -31,6 +35,8 @@ struct job {
 	size_t len;
 	char *errors;			/* messages of a failed render (malloc'd) */
 	bool page;			/* counts as a page in the summary */
+	const char *url;		/* pages: for the sitemap (NULL: left out) */
+	int64_t lastmod;		/* pages: microseconds, or INT64_MIN */
 };
 
 struct build {
@@ -49,6 +55,14 @@ struct build {
 	atomic_int failed;
 	bool progress;
 	pthread_mutex_t progress_lock;
+	const struct tz *tz;
+	int64_t now;			/* the reference time, microseconds */
+	struct snapshot snap;
+	struct coll *colls;
+	size_t ncolls;
+	struct value *env_v;
+	struct value *site_v;		/* the site as collection pages see it */
+	struct value *colls_v;		/* counts and groups, for every page */
 };
 
 static double now_seconds(void)
@@ -235,10 +249,35 @@ static void add_job(struct build *b, const struct job *j)
 	b->jobs[b->njobs++] = *j;
 }
 
+/* A context: the page, the site, the environment, the collections. */
+static struct value *context(struct build *b, struct value *page, struct value *site,
+			     size_t extra)
+{
+	struct arena *a = &b->arena;
+	struct value *ctx = value_map(a, 4 + extra);
+
+	value_map_set(a, ctx, "page", page);
+	value_map_set(a, ctx, "site", site);
+	value_map_set(a, ctx, "env", b->env_v);
+	value_map_set(a, ctx, "collections", b->colls_v);
+	return ctx;
+}
+
+static const struct mustache_tpl *need_template(struct build *b, const char *name,
+						const char *what)
+{
+	const struct mustache_tpl *tpl = mustache_get(b->tpls, name);
+
+	if (!tpl)
+		diag_error(b->d, b->cfg.path, 0, 0, "%s: template '%s' not found: expected "
+			   "templates/%s.mustache", what, name, name);
+	return tpl;
+}
+
 static int plan_pages(struct build *b)
 {
 	struct arena *a = &b->arena;
-	struct value *pages = value_list(a, b->npages), *env = env_value(b);
+	struct value *pages = value_list(a, b->npages);
 	struct value **pv = xcalloc(b->npages ? b->npages : 1, sizeof(*pv));
 	const struct value *site_base;
 	int rc = 0;
@@ -250,11 +289,23 @@ static int plan_pages(struct build *b)
 			value_list_push(a, pages, pv[i]);
 	}
 	site_base = site_value(b, pages);
+	/* collection pages share one site, whose menus mark no page current */
+	b->site_v = value_map(a, site_base->len + 2);
+	for (uint32_t k = 0; k < site_base->len; k++)
+		value_map_set(a, b->site_v, site_base->u.pairs[k].key, site_base->u.pairs[k].val);
+	{
+		struct value *menus = menus_value(b, NULL);
+		const struct value *main_menu = value_map_get(menus, "main");
+
+		value_map_set(a, b->site_v, "menus", menus);
+		value_map_set(a, b->site_v, "menu", main_menu ? (struct value *)main_menu
+							    : value_list(a, 0));
+	}
 	for (size_t i = 0; i < b->npages; i++) {
 		const struct page *pg = &b->pages[i];
 		const char *layout = pg->layout ? pg->layout : "page";
 		const struct mustache_tpl *tpl = mustache_get(b->tpls, layout);
-		struct value *site, *ctx, *menus;
+		struct value *site, *menus;
 		struct job j;
 
 		if (!tpl) {
@@ -279,35 +330,481 @@ static int plan_pages(struct build *b)
 			value_map_set(a, site, "menu", main_menu ? (struct value *)main_menu
 							    : value_list(a, 0));
 		}
-		ctx = value_map(a, 3);
-		value_map_set(a, ctx, "page", pv[i]);
-		value_map_set(a, ctx, "site", site);
-		value_map_set(a, ctx, "env", env);
 		memset(&j, 0, sizeof(j));
 		j.tpl = tpl;
-		j.ctx = ctx;
+		j.ctx = context(b, pv[i], site, 0);
 		j.out = pg->out;
 		j.src = pg->src;
 		j.page = true;
+		j.url = strcmp(pg->url, "/404.html") ? pg->url : NULL;
+		j.lastmod = INT64_MIN;
 		add_job(b, &j);
 	}
 	free(pv);
 	return rc;
 }
 
+/* ---- collections ------------------------------------------------------- */
+
+static struct value *page_meta(struct build *b, const char *title, const char *desc,
+			       const char *url)
+{
+	struct arena *a = &b->arena;
+	struct value *v = value_map(a, 4);
+
+	value_map_set(a, v, "title", value_str(a, title ? title : ""));
+	value_map_set(a, v, "description", desc ? value_str_nocopy(a, desc, strlen(desc))
+						: value_null(a));
+	value_map_set(a, v, "url", value_str_nocopy(a, url, strlen(url)));
+	value_map_set(a, v, "permalink",
+		      value_str(a, arena_printf(a, "%s%s", b->cfg.env[b->env].base_url, url)));
+	return v;
+}
+
+/* Page p of pages: numbers around the current one, the first and the last,
+ * with a gap marker between, so that page 5,000 does not list 8,000 links. */
+static struct value *pagination(struct build *b, const char *base, long p, long pages,
+				size_t total, long per)
+{
+	struct arena *a = &b->arena;
+	struct value *v = value_map(a, 12), *nums = value_list(a, 11);
+	long last = 0;
+
+	value_map_set(a, v, "page", value_int(a, p));
+	value_map_set(a, v, "pages", value_int(a, pages));
+	value_map_set(a, v, "total", value_int(a, (int64_t)total));
+	value_map_set(a, v, "per_page", value_int(a, per));
+	value_map_set(a, v, "paginated", value_bool(a, pages > 1));
+	value_map_set(a, v, "first_url", value_str(a, base));
+	value_map_set(a, v, "last_url", value_str(a, page_url(a, base, pages)));
+	value_map_set(a, v, "prev_url", p > 1 ? value_str(a, page_url(a, base, p - 1)) : value_null(a));
+	value_map_set(a, v, "next_url", p < pages ? value_str(a, page_url(a, base, p + 1))
+						  : value_null(a));
+	for (long n = 1; n <= pages; n++) {
+		struct value *e;
+
+		if (n != 1 && n != pages && (n < p - 2 || n > p + 2))
+			continue;
+		if (last && n > last + 1) {
+			e = value_map(a, 1);
+			value_map_set(a, e, "gap", value_bool(a, true));
+			value_list_push(a, nums, e);
+		}
+		e = value_map(a, 4);
+		value_map_set(a, e, "number", value_int(a, n));
+		value_map_set(a, e, "url", value_str(a, page_url(a, base, n)));
+		value_map_set(a, e, "current", value_bool(a, n == p));
+		value_map_set(a, e, "gap", value_bool(a, false));
+		value_list_push(a, nums, e);
+		last = n;
+	}
+	value_map_set(a, v, "numbers", nums);
+	return v;
+}
+
+/* One job per page of items (at least one page, even with no items). */
+static void plan_listing(struct build *b, const struct mustache_tpl *tpl, const char *base,
+			 const char *title, struct value **items, size_t n, long per,
+			 struct value *group, const char *src)
+{
+	struct arena *a = &b->arena;
+	long pages = n ? (long)((n + (size_t)per - 1) / (size_t)per) : 1;
+
+	for (long p = 1; p <= pages; p++) {
+		const char *url = page_url(a, base, p);
+		size_t start = (size_t)(p - 1) * (size_t)per;
+		size_t count = n - start < (size_t)per ? n - start : (size_t)per;
+		struct value *list = value_list(a, 0), *ctx;
+		struct job j;
+
+		if (!n)
+			count = 0;
+		/* a window onto the shared array: no copy per page */
+		list->u.items = items + start;
+		list->len = (uint32_t)count;
+		ctx = context(b, page_meta(b, title, NULL, url), b->site_v, 3);
+		value_map_set(a, ctx, "items", list);
+		value_map_set(a, ctx, "pagination", pagination(b, base, p, pages, n, per));
+		if (group)
+			value_map_set(a, ctx, "group", group);
+		memset(&j, 0, sizeof(j));
+		j.tpl = tpl;
+		j.ctx = ctx;
+		j.out = arena_printf(a, "%sindex.html", url + 1);
+		j.src = src;
+		j.page = true;
+		j.url = url;
+		j.lastmod = INT64_MIN;
+		add_job(b, &j);
+	}
+}
+
+struct group {
+	const char *slug;
+	struct value **items;
+	size_t n, alloc;
+	const char **names;	/* spellings seen, with counts */
+	size_t *counts;
+	size_t nnames;
+};
+
+static int cmp_group(const void *x, const void *y)
+{
+	return strcmp(((const struct group *)x)->slug, ((const struct group *)y)->slug);
+}
+
+static const char *subst(struct arena *a, const char *pattern, const char *key, const char *val)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = pattern, *hit;
+	size_t k = strlen(key);
+	char *res;
+
+	while ((hit = strstr(p, key))) {
+		strbuf_add(&sb, p, (size_t)(hit - p));
+		strbuf_adds(&sb, val);
+		p = hit + k;
+	}
+	strbuf_adds(&sb, p);
+	res = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return res;
+}
+
+/* Rows grouped by a field's value, by its slug, so that "Dublin" and
+ * "dublin" share one page, named by the spelling most rows use. */
+static struct value *plan_groups(struct build *b, const struct coll *c, const struct group_cfg *g,
+				 struct value **items, size_t n, const struct mustache_tpl *tpl)
+{
+	struct arena *a = &b->arena;
+	struct group *gs = NULL;
+	size_t ng = 0, ag = 0;
+	struct strbuf slug = STRBUF_INIT, text = STRBUF_INIT;
+	char label_key[128];
+	struct value *summary;
+	bool labelled = false;
+
+	for (size_t i = 0; i < c->cfg->nlabels; i++)
+		labelled |= !strcmp(c->cfg->labels[i].field, g->field);
+	snprintf(label_key, sizeof(label_key), "%s_label", g->field);
+	for (size_t i = 0; i < n; i++) {
+		const struct value *v = value_map_get(items[i], labelled ? label_key : g->field);
+		const struct value *raw = value_map_get(items[i], g->field);
+		struct group *gr = NULL;
+		size_t k;
+
+		if (!raw || raw->type == V_NULL)
+			continue;
+		strbuf_reset(&text);
+		value_to_text(&text, raw);
+		strbuf_reset(&slug);
+		if (!slugify(&slug, text.buf, text.len))
+			continue;
+		for (k = 0; k < ng; k++)
+			if (!strcmp(gs[k].slug, slug.buf)) {
+				gr = &gs[k];
+				break;
+			}
+		if (!gr) {
+			ALLOC_GROW(gs, ng + 1, ag);
+			gr = &gs[ng++];
+			memset(gr, 0, sizeof(*gr));
+			gr->slug = arena_strndup(a, slug.buf, slug.len);
+		}
+		ALLOC_GROW(gr->items, gr->n + 1, gr->alloc);
+		gr->items[gr->n++] = items[i];
+		strbuf_reset(&text);
+		value_to_text(&text, v);
+		for (k = 0; k < gr->nnames; k++)
+			if (!strcmp(gr->names[k], text.buf))
+				break;
+		if (k == gr->nnames) {
+			gr->names = xrealloc(gr->names, (k + 1) * sizeof(*gr->names));
+			gr->counts = xrealloc(gr->counts, (k + 1) * sizeof(*gr->counts));
+			gr->names[k] = arena_strndup(a, text.buf, text.len);
+			gr->counts[k] = 0;
+			gr->nnames++;
+		}
+		gr->counts[k]++;
+	}
+	if (ng)
+		qsort(gs, ng, sizeof(*gs), cmp_group);
+	summary = value_list(a, ng);
+	for (size_t k = 0; k < ng; k++) {
+		struct group *gr = &gs[k];
+		const char *name = gr->names[0], *url = subst(a, g->url, "{slug}", gr->slug);
+		size_t best = gr->counts[0];
+		struct value *gv = value_map(a, 4), **arr;
+
+		for (size_t m = 1; m < gr->nnames; m++)
+			if (gr->counts[m] > best || (gr->counts[m] == best && strcmp(gr->names[m], name) < 0)) {
+				best = gr->counts[m];
+				name = gr->names[m];
+			}
+		value_map_set(a, gv, "name", value_str(a, name));
+		value_map_set(a, gv, "slug", value_str(a, gr->slug));
+		value_map_set(a, gv, "url", value_str(a, url));
+		value_map_set(a, gv, "count", value_int(a, (int64_t)gr->n));
+		value_list_push(a, summary, gv);
+		arr = arena_alloc(a, (gr->n + 1) * sizeof(*arr));
+		memcpy(arr, gr->items, gr->n * sizeof(*arr));
+		if (tpl)
+			plan_listing(b, tpl, url, subst(a, g->title, "{name}", name), arr, gr->n,
+				     g->per_page ? g->per_page : c->cfg->per_page, gv, b->cfg.path);
+		free(gr->items);
+		free(gr->names);
+		free(gr->counts);
+	}
+	free(gs);
+	strbuf_release(&slug);
+	strbuf_release(&text);
+	return summary;
+}
+
+static int plan_collections(struct build *b)
+{
+	struct arena *a = &b->arena;
+	int rc = 0;
+
+	/* first what every page may show: counts and groups */
+	b->colls_v = value_map(a, b->ncolls + 1);
+	for (size_t i = 0; i < b->ncolls; i++) {
+		struct coll *c = &b->colls[i];
+		const struct collection_cfg *cfg = c->cfg;
+		struct value *cv = value_map(a, 4), *groups = value_map(a, cfg->ngroups + 1);
+		struct value **items = arena_alloc(a, (c->nrows + 1) * sizeof(*items));
+		size_t n = 0;
+		const struct mustache_tpl *list_tpl = NULL;
+
+		for (size_t r = 0; r < c->nrows; r++)
+			if (!c->rows[r].restricted &&
+			    cond_match(c, &c->rows[r], cfg->list_where, cfg->nlist_where, b->now))
+				items[n++] = c->rows[r].v;
+		value_map_set(a, cv, "count", value_int(a, (int64_t)c->nrows));
+		value_map_set(a, cv, "listed", value_int(a, (int64_t)n));
+		value_map_set(a, cv, "url", cfg->list_url ? value_str(a, cfg->list_url) : value_null(a));
+		value_map_set(a, cv, "groups", groups);
+		value_map_set(a, b->colls_v, cfg->name, cv);
+		if (cfg->list_url) {
+			list_tpl = need_template(b, cfg->list_template, "listing");
+			if (!list_tpl)
+				rc = -1;
+		}
+		for (size_t g = 0; g < cfg->ngroups; g++) {
+			const struct mustache_tpl *gt = need_template(b, cfg->groups[g].template, "group");
+
+			if (!gt)
+				rc = -1;
+			value_map_set(a, groups, cfg->groups[g].name,
+				      plan_groups(b, c, &cfg->groups[g], items, n, gt));
+		}
+		if (list_tpl)
+			plan_listing(b, list_tpl, cfg->list_url, cfg->list_title, items, n, cfg->per_page,
+				     NULL, b->cfg.path);
+	}
+	for (size_t i = 0; i < b->ncolls; i++) {
+		const struct coll *c = &b->colls[i];
+		const struct mustache_tpl *tpl;
+
+		if (!c->cfg->page_url)
+			continue;
+		tpl = need_template(b, c->cfg->page_template, "page");
+		if (!tpl) {
+			rc = -1;
+			continue;
+		}
+		for (size_t r = 0; r < c->nrows; r++) {
+			const struct crow *cr = &c->rows[r];
+			struct value *ctx;
+			struct job j;
+
+			if (!cr->url)
+				continue;
+			ctx = context(b, page_meta(b, cr->title, cr->description, cr->url), b->site_v, 1);
+			value_map_set(a, ctx, "item", cr->v);
+			memset(&j, 0, sizeof(j));
+			j.tpl = tpl;
+			j.ctx = ctx;
+			j.out = cr->out;
+			j.src = c->t->path;
+			j.page = true;
+			j.url = cr->url;
+			j.lastmod = cr->lastmod;
+			add_job(b, &j);
+		}
+	}
+	return rc;
+}
+
+static int load_collections(struct build *b)
+{
+	const struct build_opts *o = b->o;
+	const char **paths = o->nsnapshots ? o->snapshots : b->cfg.snapshots;
+	size_t npaths = o->nsnapshots ? o->nsnapshots : b->cfg.nsnapshots;
+	struct snapshot_need *needs;
+	size_t nneeds;
+	struct cbuild cb;
+	int rc = 0;
+
+	b->ncolls = b->cfg.ncolls;
+	if (!b->cfg.ncolls)
+		return 0;
+	nneeds = collections_needs(b->cfg.colls, b->cfg.ncolls, &needs, &b->arena);
+	for (size_t i = 0; i < npaths; i++)
+		if (snapshot_load(&b->snap, paths[i], needs, nneeds, &b->arena, b->d) < 0)
+			rc = -1;
+	if (rc)
+		return rc;
+	memset(&cb, 0, sizeof(cb));
+	cb.a = &b->arena;
+	cb.d = b->d;
+	cb.tz = b->tz;
+	cb.now = b->now;
+	cb.base_url = b->cfg.env[b->env].base_url;
+	return collections_build(&cb, b->cfg.colls, b->cfg.ncolls, &b->snap, &b->colls);
+}
+
+/* ---- sitemap, feed, robots --------------------------------------------- */
+
+static int cmp_url(const void *x, const void *y)
+{
+	return strcmp(((const struct sitemap_url *)x)->loc, ((const struct sitemap_url *)y)->loc);
+}
+
+static void add_data_job(struct build *b, const char *out, struct strbuf *sb)
+{
+	struct job j;
+
+	memset(&j, 0, sizeof(j));
+	j.out = out;
+	j.src = b->cfg.path;
+	j.data = strbuf_detach(sb, &j.len);
+	add_job(b, &j);
+}
+
+static void plan_sitemap(struct build *b)
+{
+	struct arena *a = &b->arena;
+	const char *base = b->cfg.env[b->env].base_url;
+	struct sitemap_url *urls = xcalloc(b->njobs + 1, sizeof(*urls));
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->njobs; i++)
+		if (b->jobs[i].page && b->jobs[i].url) {
+			urls[n].loc = arena_printf(a, "%s%s", base, b->jobs[i].url);
+			urls[n].lastmod = b->jobs[i].lastmod;
+			n++;
+		}
+	qsort(urls, n, sizeof(*urls), cmp_url);
+	if (n <= SITEMAP_MAX_URLS) {
+		sitemap_write(&sb, urls, n);
+		add_data_job(b, "sitemap.xml", &sb);
+	} else {
+		size_t parts = (n + SITEMAP_MAX_URLS - 1) / SITEMAP_MAX_URLS;
+		const char **locs = arena_alloc(a, parts * sizeof(*locs));
+
+		for (size_t p = 0; p < parts; p++) {
+			size_t start = p * SITEMAP_MAX_URLS;
+			size_t cnt = n - start < SITEMAP_MAX_URLS ? n - start : SITEMAP_MAX_URLS;
+			const char *name = arena_printf(a, "sitemap-%zu.xml", p + 1);
+
+			sitemap_write(&sb, urls + start, cnt);
+			add_data_job(b, name, &sb);
+			locs[p] = arena_printf(a, "%s/%s", base, name);
+		}
+		sitemap_index_write(&sb, locs, parts);
+		add_data_job(b, "sitemap.xml", &sb);
+	}
+	free(urls);
+	strbuf_release(&sb);
+}
+
+/* Plain text for a feed summary: no control characters XML forbids, and
+ * at most about 300 bytes, cut at a character boundary. */
+static const char *summary_text(struct arena *a, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *res;
+
+	for (; *s && sb.len < 300; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			continue;
+		strbuf_addch(&sb, c);
+	}
+	while (sb.len && ((unsigned char)sb.buf[sb.len - 1] & 0xc0) == 0x80)
+		sb.len--;
+	if (sb.len && (unsigned char)sb.buf[sb.len - 1] >= 0xc0)
+		sb.len--;
+	if (*s)
+		strbuf_adds(&sb, "…");
+	res = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return res;
+}
+
+static void plan_feed(struct build *b)
+{
+	struct arena *a = &b->arena;
+	const struct feed_cfg *f = &b->cfg.feed;
+	const char *base = b->cfg.env[b->env].base_url;
+	const struct coll *c = NULL;
+	struct feed_entry *e;
+	struct feed_info info;
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+
+	if (!f->present)
+		return;
+	for (size_t i = 0; i < b->ncolls; i++)
+		if (!strcmp(b->colls[i].cfg->name, f->collection))
+			c = &b->colls[i];
+	if (!c)
+		return;
+	e = xcalloc((size_t)f->limit + 1, sizeof(*e));
+	memset(&info, 0, sizeof(info));
+	info.updated = INT64_MIN;
+	/* the collection's own order: newest first for gigs */
+	for (size_t r = 0; r < c->nrows && n < (size_t)f->limit; r++) {
+		const struct crow *cr = &c->rows[r];
+
+		if (!cr->url || cr->restricted)
+			continue;
+		e[n].title = summary_text(a, cr->title ? cr->title : cr->url);
+		e[n].link = arena_printf(a, "%s%s", base, cr->url);
+		e[n].summary = cr->description ? summary_text(a, cr->description) : NULL;
+		e[n].updated = cr->lastmod != INT64_MIN ? cr->lastmod : b->now;
+		e[n].published = INT64_MIN;
+		if (e[n].updated > info.updated)
+			info.updated = e[n].updated;
+		n++;
+	}
+	if (info.updated == INT64_MIN)
+		info.updated = b->now;
+	info.title = f->title;
+	info.id = arena_printf(a, "%s%s", base, f->url);
+	info.self = info.id;
+	info.alternate = arena_printf(a, "%s%s", base, c->cfg->list_url ? c->cfg->list_url : "/");
+	info.author = b->cfg.author ? b->cfg.author : b->cfg.title;
+	atom_write(&sb, &info, e, n);
+	add_data_job(b, f->url + 1, &sb);
+	free(e);
+	strbuf_release(&sb);
+}
+
 static void plan_robots(struct build *b)
 {
 	const struct env_config *env = &b->cfg.env[b->env];
 	struct strbuf sb = STRBUF_INIT;
-	struct job j;
 
 	strbuf_adds(&sb, "User-agent: *\n");
-	strbuf_adds(&sb, env->index ? "Allow: /\n" : "Disallow: /\n");
-	memset(&j, 0, sizeof(j));
-	j.out = "robots.txt";
-	j.src = b->cfg.path;
-	j.data = strbuf_detach(&sb, &j.len);
-	add_job(b, &j);
+	if (env->index)
+		strbuf_addf(&sb, "Allow: /\n\nSitemap: %s/sitemap.xml\n", env->base_url);
+	else
+		strbuf_adds(&sb, "Disallow: /\n");
+	add_data_job(b, "robots.txt", &sb);
 }
 
 static int plan_assets(struct build *b)
@@ -574,6 +1071,26 @@ static int write_output(struct build *b)
 	return 0;
 }
 
+/* SOURCE_DATE_EPOCH when set, so that builds are reproducible; else now. */
+static int reference_time(struct build *b)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (!s || !*s) {
+		b->now = (int64_t)time(NULL) * 1000000;
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0)
+		return diag_error(b->d, NULL, 0, 0, "SOURCE_DATE_EPOCH must be a number of seconds, "
+				  "not '%s'", s);
+	b->now = (int64_t)v * 1000000;
+	return 0;
+}
+
 static void release(struct build *b)
 {
 	for (size_t i = 0; i < b->njobs; i++) {
@@ -583,6 +1100,8 @@ static void release(struct build *b)
 	}
 	free(b->jobs);
 	mustache_set_free(b->tpls);
+	collections_free(b->colls, b->ncolls);
+	snapshot_release(&b->snap);
 	arena_release(&b->arena);
 	pthread_mutex_destroy(&b->progress_lock);
 }
@@ -611,9 +1130,22 @@ int site_build(const struct build_opts *o, struct diag *d)
 		rc = -1;
 	if (content_load("content", o->drafts, &b.pages, &b.npages, &b.arena, d) < 0)
 		rc = -1;
+	if (!rc) {
+		b.tz = tz_find(b.cfg.time_zone);
+		rc = reference_time(&b);
+	}
 	if (!rc)
+		rc = load_collections(&b);
+	if (!rc) {
+		b.env_v = env_value(&b);
+		b.colls_v = value_map(&b.arena, 0);
 		rc = plan_pages(&b);
+		if (plan_collections(&b) < 0)
+			rc = -1;
+	}
 	if (!rc && !o->dry_run) {
+		plan_sitemap(&b);
+		plan_feed(&b);
 		plan_robots(&b);
 		rc = plan_assets(&b);
 	}

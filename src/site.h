@@ -4,6 +4,7 @@
 #define PRESETGEN_SITE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct diag;
 
@@ -15,6 +16,8 @@ struct build_opts {
 	bool quiet;		/* -q: no progress, no summary */
 	bool verbose;		/* -v: every file written */
 	bool dry_run;		/* check: render everything, write nothing */
+	const char **snapshots;	/* --snapshot paths; none: presetgen.yaml's */
+	size_t nsnapshots;
 };
 
 /* Builds the site in the current directory. Returns an exit code. */

@@ -1,6 +1,7 @@
 #include "value.h"
 #include "arena.h"
 #include "strbuf.h"
+#include "tz.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -193,6 +194,7 @@ bool value_truthy(const struct value *v)
 	case V_STRING: return v->len != 0;
 	case V_LIST: return v->len != 0;
 	case V_MAP: return true;
+	case V_TIME: return true;
 	}
 	return false;
 }
@@ -246,5 +248,59 @@ void value_to_text(struct strbuf *out, const struct value *v)
 	case V_STRING:
 		strbuf_add(out, v->u.s, v->len);
 		break;
+	case V_TIME: {
+		struct tm_local t;
+		char buf[40];
+
+		ts_local(v->u.i, tz_by_index(v->alloc), &t);
+		ts_iso(buf, sizeof(buf), &t);
+		strbuf_adds(out, buf);
+		break;
 	}
+	}
+}
+
+struct value *value_time(struct arena *a, int64_t us, const struct tz *z)
+{
+	struct value *v = mk(a, V_TIME);
+
+	v->u.i = us;
+	v->alloc = tz_index(z);
+	return v;
+}
+
+const struct value *value_time_part(struct arena *a, const struct value *v,
+				    const char *name, size_t len)
+{
+	struct tm_local t;
+	char buf[48];
+
+#define IS(s) (len == sizeof(s) - 1 && !memcmp(name, s, len))
+	ts_local(v->u.i, tz_by_index(v->alloc), &t);
+	if (IS("iso"))
+		ts_iso(buf, sizeof(buf), &t);
+	else if (IS("human"))
+		ts_human(buf, sizeof(buf), &t);
+	else if (IS("date"))
+		ts_date(buf, sizeof(buf), &t);
+	else if (IS("short"))
+		ts_short(buf, sizeof(buf), &t);
+	else if (IS("time"))
+		ts_clock(buf, sizeof(buf), &t);
+	else if (IS("day"))
+		snprintf(buf, sizeof(buf), "%s", tz_day_abbr[t.wday]);
+	else if (IS("utc"))
+		ts_rfc3339_utc(buf, sizeof(buf), v->u.i);
+	else
+		return NULL;
+#undef IS
+	return value_str(a, buf);
+}
+
+const struct value *value_child(struct arena *scratch, const struct value *v,
+				const char *key)
+{
+	if (v && v->type == V_TIME)
+		return value_time_part(scratch, v, key, strlen(key));
+	return value_map_get(v, key);
 }

@@ -23,6 +23,7 @@ enum vtype {
 	V_STRING,
 	V_LIST,
 	V_MAP,
+	V_TIME,		/* an instant: u.i microseconds, shown in a time zone */
 };
 
 struct vpair;
@@ -30,7 +31,7 @@ struct vpair;
 struct value {
 	enum vtype type;
 	uint32_t len;		/* string bytes, list items, map pairs */
-	uint32_t alloc;		/* list and map capacity */
+	uint32_t alloc;		/* list and map capacity; V_TIME: the zone */
 	union {
 		bool b;
 		int64_t i;
@@ -73,6 +74,18 @@ void value_map_setk(struct arena *a, struct value *map, const char *key,
 const struct value *value_map_get(const struct value *map, const char *key);
 const struct value *value_map_getn(const struct value *map, const char *key,
 				   size_t keylen);
+
+struct tz;
+struct value *value_time(struct arena *a, int64_t us, const struct tz *z);
+/* A part of a V_TIME made on demand in arena a: "iso" (2026-03-14T10:00:00+00:00,
+ * also what {{t}} prints), "human" (Sat 14 Mar 2026, 10:00), "date"
+ * (14 Mar 2026), "short" (Mar 14), "time" (10:00), "day" (Sat), "utc"
+ * (2026-03-14T10:00:00Z). NULL for any other name. */
+const struct value *value_time_part(struct arena *a, const struct value *t,
+				    const char *name, size_t len);
+/* A child of v: a map's key, or a time's part (made in scratch). */
+const struct value *value_child(struct arena *scratch, const struct value *v,
+				const char *key);
 
 /* Sections: false, null, "", 0 and [] are false; everything else true. */
 bool value_truthy(const struct value *v);

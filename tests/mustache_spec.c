@@ -46,6 +46,7 @@ static json_t *to_json(const struct value *v)
 	case V_REAL: return json_real(v->u.d);
 	case V_DECIMAL:
 	case V_STRING: return json_stringn(v->u.s, v->len);
+	case V_TIME: return json_integer(v->u.i);
 	case V_LIST:
 		j = json_array();
 		for (uint32_t i = 0; i < v->len; i++)

@@ -1,0 +1,968 @@
+/* Collections at build time: rows admitted by "where", converted to typed
+ * values by the declared field types (the same for JSON, CSV and COPY),
+ * sorted with the key as the last tie-break, related, and given URLs. */
+#include "collection.h"
+#include "arena.h"
+#include "diag.h"
+#include "jsonv.h"
+#include "snapshot.h"
+#include "strbuf.h"
+#include "text.h"
+#include "tz.h"
+#include "util.h"
+#include "value.h"
+
+#include <cmark.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a small string -> row index -------------------------------------- */
+
+struct keyindex {
+	size_t cap;
+	const char **keys;
+	size_t *rows;
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static struct keyindex *index_new(size_t n)
+{
+	struct keyindex *ix = xcalloc(1, sizeof(*ix));
+
+	ix->cap = 16;
+	while (ix->cap < n * 2)
+		ix->cap *= 2;
+	ix->keys = xcalloc(ix->cap, sizeof(*ix->keys));
+	ix->rows = xcalloc(ix->cap, sizeof(*ix->rows));
+	return ix;
+}
+
+static void index_free(struct keyindex *ix)
+{
+	if (!ix)
+		return;
+	free(ix->keys);
+	free(ix->rows);
+	free(ix);
+}
+
+/* Returns false if key is there already (*row then holds the first). */
+static bool index_put(struct keyindex *ix, const char *key, size_t *row)
+{
+	size_t i = hash(key) & (ix->cap - 1);
+
+	while (ix->keys[i]) {
+		if (!strcmp(ix->keys[i], key)) {
+			*row = ix->rows[i];
+			return false;
+		}
+		i = (i + 1) & (ix->cap - 1);
+	}
+	ix->keys[i] = key;
+	ix->rows[i] = *row;
+	return true;
+}
+
+static bool index_get(const struct keyindex *ix, const char *key, size_t *row)
+{
+	size_t i;
+
+	if (!ix || !key)
+		return false;
+	i = hash(key) & (ix->cap - 1);
+	while (ix->keys[i]) {
+		if (!strcmp(ix->keys[i], key)) {
+			*row = ix->rows[i];
+			return true;
+		}
+		i = (i + 1) & (ix->cap - 1);
+	}
+	return false;
+}
+
+/* ---- what to load ------------------------------------------------------- */
+
+static bool is_join(const struct collection_cfg *c, const char *name)
+{
+	for (size_t i = 0; i < c->njoins; i++)
+		if (!strcmp(c->joins[i].name, name))
+			return true;
+	return false;
+}
+
+static void need_col(struct snapshot_need **needs, size_t *n, size_t *alloc,
+		     const char *table, const char *col, struct arena *a)
+{
+	struct snapshot_need *nd = NULL;
+
+	(void)a;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*needs)[i].table, table))
+			nd = &(*needs)[i];
+	if (!nd) {
+		ALLOC_GROW(*needs, *n + 1, *alloc);
+		nd = &(*needs)[(*n)++];
+		nd->table = table;
+		nd->cols = NULL;
+		nd->ncols = 0;
+	}
+	for (size_t i = 0; i < nd->ncols; i++)
+		if (!strcmp(nd->cols[i], col))
+			return;
+	nd->cols = xrealloc(nd->cols, (nd->ncols + 1) * sizeof(*nd->cols));
+	nd->cols[nd->ncols++] = col;
+}
+
+size_t collections_needs(const struct collection_cfg *cs, size_t n,
+			 struct snapshot_need **out, struct arena *a)
+{
+	struct snapshot_need *needs = NULL, *res;
+	size_t nn = 0, alloc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct collection_cfg *c = &cs[i];
+		const struct cond *lists[] = { c->where, c->private_when, c->list_where };
+		const size_t counts[] = { c->nwhere, c->nprivate_when, c->nlist_where };
+
+		need_col(&needs, &nn, &alloc, c->table, c->key, a);
+		for (size_t k = 0; k < c->nfields; k++)
+			if (!is_join(c, c->fields[k].name))
+				need_col(&needs, &nn, &alloc, c->table, c->fields[k].name, a);
+		for (size_t l = 0; l < 3; l++)
+			for (size_t k = 0; k < counts[l]; k++)
+				if (!is_join(c, lists[l][k].col))
+					need_col(&needs, &nn, &alloc, c->table, lists[l][k].col, a);
+		for (size_t k = 0; k < c->njoins; k++) {
+			need_col(&needs, &nn, &alloc, c->joins[k].table, c->joins[k].match, a);
+			need_col(&needs, &nn, &alloc, c->joins[k].table, c->joins[k].column, a);
+		}
+		for (size_t k = 0; k < c->nbelongs; k++)
+			need_col(&needs, &nn, &alloc, c->table, c->belongs[k].fields[0], a);
+		for (size_t k = 0; k < c->nhas_many; k++)
+			for (size_t m = 0; m < n; m++)
+				if (!strcmp(cs[m].name, c->has_many[k].collection))
+					for (size_t f = 0; f < c->has_many[k].nfields; f++)
+						need_col(&needs, &nn, &alloc, cs[m].table,
+							 c->has_many[k].fields[f], a);
+	}
+	/* copy into the arena so that the caller frees nothing */
+	res = arena_alloc(a, (nn + 1) * sizeof(*res));
+	for (size_t i = 0; i < nn; i++) {
+		res[i] = needs[i];
+		res[i].cols = arena_alloc(a, (needs[i].ncols + 1) * sizeof(*res[i].cols));
+		memcpy(res[i].cols, needs[i].cols, needs[i].ncols * sizeof(*res[i].cols));
+		free(needs[i].cols);
+	}
+	free(needs);
+	*out = res;
+	return nn;
+}
+
+/* ---- cells as text and as typed values ---------------------------------- */
+
+/* PostgreSQL's text output of a cell (booleans t/f); NULL for SQL NULL. */
+static const char *cell_text(const struct cell *c, struct strbuf *scratch)
+{
+	if (!c->j)
+		return c->s;
+	switch (json_typeof(c->j)) {
+	case JSON_STRING: return json_string_value(c->j);
+	case JSON_TRUE: return "t";
+	case JSON_FALSE: return "f";
+	case JSON_INTEGER:
+		strbuf_reset(scratch);
+		strbuf_addf(scratch, "%" JSON_INTEGER_FORMAT, json_integer_value(c->j));
+		return scratch->buf;
+	case JSON_REAL:
+		strbuf_reset(scratch);
+		strbuf_addf(scratch, "%.17g", json_real_value(c->j));
+		return scratch->buf;
+	case JSON_NULL: return NULL;
+	default: {
+		char *s = json_dumps(c->j, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		strbuf_reset(scratch);
+		if (s)
+			strbuf_adds(scratch, s);
+		free(s);
+		return scratch->buf;
+	}
+	}
+}
+
+struct rt {			/* a collection while it is built */
+	const struct cbuild *b;
+	const struct collection_cfg *cfg;
+	const struct table *t;
+	int keycol;
+	int *fcol;		/* per field: table column, or -1 - join */
+	struct keyindex **joins;	/* per join: match text -> join table row */
+	const struct table **jt;
+	int *jcol;		/* per join: the value's column in its table */
+	struct strbuf scratch;
+};
+
+/* The text of column or join name for table row r. */
+static const char *row_text(struct rt *x, size_t r, const char *name)
+{
+	int col;
+
+	for (size_t j = 0; x->joins && j < x->cfg->njoins; j++) {
+		if (!strcmp(x->cfg->joins[j].name, name)) {
+			size_t jr;
+			const char *key = cell_text(table_cell(x->t, r, (size_t)x->keycol), &x->scratch);
+
+			if (!x->joins[j] || !index_get(x->joins[j], key, &jr))
+				return NULL;
+			return cell_text(table_cell(x->jt[j], jr, (size_t)x->jcol[j]), &x->scratch);
+		}
+	}
+	col = table_col(x->t, name);
+	return col < 0 ? NULL : cell_text(table_cell(x->t, r, (size_t)col), &x->scratch);
+}
+
+static bool conds_pass(struct rt *x, size_t r, const struct cond *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *s = row_text(x, r, c[i].col);
+		bool in = false;
+		int64_t us, at = c[i].now ? x->b->now : c[i].at;
+
+		for (size_t k = 0; s && k < c[i].nvals; k++)
+			if (!strcmp(s, c[i].vals[k]))
+				in = true;
+		switch (c[i].op) {
+		case COP_EQ:
+		case COP_IN:
+			if (!in)
+				return false;
+			break;
+		case COP_NE:
+		case COP_NOT_IN:
+			if (!s || in)	/* as in SQL, NULL passes neither */
+				return false;
+			break;
+		case COP_NULL:
+			if (s)
+				return false;
+			break;
+		case COP_NOT_NULL:
+			if (!s)
+				return false;
+			break;
+		case COP_BEFORE:
+		case COP_NOT_BEFORE:
+			if (!s || !ts_parse(s, strlen(s), &us))
+				return false;
+			if ((c[i].op == COP_BEFORE) != (us < at))
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+static bool valid_uuid(const char *s, size_t n)
+{
+	if (n != 36)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+			     (s[i] >= 'A' && s[i] <= 'F'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* numeric text -> exactly scale digits after the point; NULL if not a number
+ * or if it has more digits than the scale. */
+static char *numeric_text(struct arena *a, const char *s, int scale)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = s, *dot;
+	size_t frac = 0;
+	char *out;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	if (!(*p >= '0' && *p <= '9'))
+		return NULL;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	dot = p;
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			p++;
+			frac++;
+		}
+	}
+	if (*p || frac > (size_t)scale)
+		return NULL;
+	strbuf_adds(&sb, *s == '+' ? s + 1 : s);
+	if (scale && !frac && *dot != '.')
+		strbuf_addch(&sb, '.');
+	for (size_t i = frac; i < (size_t)scale; i++)
+		strbuf_addch(&sb, '0');
+	out = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return out;
+}
+
+/* A URL a profile may link to: http(s) only; "www.x.org/y" gains https://.
+ * NULL for anything else (javascript:, data:, spaces, quotes, brackets). */
+static struct value *url_value(struct arena *a, const char *s)
+{
+	size_t n;
+	const char *colon;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (!n)
+		return value_null(a);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' ||
+		    c == '`' || c == '\\' || c == '{' || c == '}')
+			return value_null(a);
+	}
+	colon = memchr(s, ':', n);
+	if (!strncasecmp(s, "https://", 8) || !strncasecmp(s, "http://", 7)) {
+		const char *host = s + (s[4] == ':' ? 7 : 8);
+
+		if (!*host || *host == '/')
+			return value_null(a);
+		return value_strn(a, s, n);
+	}
+	/* no scheme: a host name, then maybe a path */
+	if ((!colon || (memchr(s, '/', n) && (const char *)memchr(s, '/', n) < colon)) &&
+	    memchr(s, '.', n) && s[0] != '/' && s[0] != '.') {
+		char *buf = arena_printf(a, "https://%.*s", (int)n, s);
+
+		return value_str_nocopy(a, buf, strlen(buf));
+	}
+	return value_null(a);
+}
+
+struct arr_ctx {
+	struct arena *a;
+	struct value *list;
+};
+
+static void arr_push(void *ud, const char *e, size_t n)
+{
+	struct arr_ctx *c = ud;
+
+	value_list_push(c->a, c->list, e ? value_strn(c->a, e, n) : value_null(c->a));
+}
+
+/* Converts one cell by its declared type. Returns NULL after an error. */
+static struct value *convert(struct rt *x, size_t r, size_t f, const struct cell *c,
+			     const char *text)
+{
+	struct arena *a = x->b->a;
+	const struct field_cfg *fc = &x->cfg->fields[f];
+	const json_t *j = c ? c->j : NULL;
+	size_t len = text ? strlen(text) : 0;
+	int col = x->fcol[f];
+
+#define BAD(...) do { \
+		if (col >= 0) \
+			cell_error(x->b->d, x->t, r, (size_t)col, __VA_ARGS__); \
+		else \
+			diag_error(x->b->d, x->t->path, 0, 0, __VA_ARGS__); \
+		return NULL; \
+	} while (0)
+	if (!text && (!j || json_is_null(j)))
+		return value_null(a);
+	switch (fc->type) {
+	case FT_TEXT:
+	case FT_MARKDOWN:
+		if (j && !json_is_string(j))
+			BAD("expected text, found a JSON %s", json_is_number(j) ? "number" : "value");
+		if (fc->type == FT_MARKDOWN) {
+			/* no CMARK_OPT_UNSAFE: raw HTML and javascript: links are dropped */
+			char *html = cmark_markdown_to_html(text, len, CMARK_OPT_DEFAULT);
+			struct value *v = value_str(a, html);
+
+			free(html);
+			return v;
+		}
+		if (j)
+			return value_str_nocopy(a, json_string_value(j), json_string_length(j));
+		return value_str_nocopy(a, text, len);
+	case FT_URL:
+		if (j && !json_is_string(j))
+			BAD("expected a URL as text");
+		return url_value(a, text);
+	case FT_UUID:
+		if ((j && !json_is_string(j)) || !valid_uuid(text, len))
+			BAD("expected a uuid such as 7a7a78c5-83e2-4311-bb74-9003c7ab35e8, found '%.40s'",
+			    text);
+		{
+			char *u = arena_strndup(a, text, len);
+
+			for (char *p = u; *p; p++)
+				if (*p >= 'A' && *p <= 'F')
+					*p = (char)(*p - 'A' + 'a');
+			return value_str_nocopy(a, u, len);
+		}
+	case FT_INTEGER:
+		if (j) {
+			if (!json_is_integer(j))
+				BAD("expected an integer");
+			return value_int(a, json_integer_value(j));
+		} else {
+			char *end;
+			long long v;
+
+			errno = 0;
+			v = strtoll(text, &end, 10);
+			if (errno || !*text || *end)
+				BAD("expected an integer, found '%.40s'", text);
+			return value_int(a, v);
+		}
+	case FT_NUMERIC: {
+		char *s;
+
+		if (j) {
+			if (!json_is_number(j))
+				BAD("expected a number");
+			s = arena_printf(a, "%.*f", fc->scale, json_number_value(j));
+		} else {
+			s = numeric_text(a, text, fc->scale);
+			if (!s)
+				BAD("expected a number with at most %d digits after the point, found '%.40s'",
+				    fc->scale, text);
+		}
+		return value_decimal(a, s);
+	}
+	case FT_BOOLEAN:
+		if (j) {
+			if (!json_is_boolean(j))
+				BAD("expected true or false");
+			return value_bool(a, json_is_true(j));
+		}
+		if (!strcmp(text, "t") || !strcmp(text, "true"))
+			return value_bool(a, true);
+		if (!strcmp(text, "f") || !strcmp(text, "false"))
+			return value_bool(a, false);
+		BAD("expected t or f, found '%.40s'", text);
+	case FT_DATE: {
+		int64_t days;
+
+		if ((j && !json_is_string(j)) || !date_parse(text, len, &days))
+			BAD("expected a date such as 2026-03-14, found '%.40s'", text);
+		return value_strn(a, text, len);
+	}
+	case FT_TIMESTAMPTZ: {
+		int64_t us;
+
+		if ((j && !json_is_string(j)) || !ts_parse(text, len, &us))
+			BAD("expected a timestamp with time zone such as 2026-03-14 10:00:00+00, "
+			    "found '%.40s'", text);
+		return value_time(a, us, x->b->tz);
+	}
+	case FT_TEXT_ARRAY: {
+		struct arr_ctx ac = { a, value_list(a, 0) };
+
+		if (j) {
+			size_t i;
+			json_t *e;
+
+			if (!json_is_array(j))
+				BAD("expected an array");
+			json_array_foreach(j, i, e) {
+				if (json_is_null(e))
+					value_list_push(a, ac.list, value_null(a));
+				else if (json_is_string(e))
+					value_list_push(a, ac.list, value_str_nocopy(a, json_string_value(e),
+										 json_string_length(e)));
+				else
+					BAD("expected an array of text");
+			}
+			return ac.list;
+		}
+		{
+			struct strbuf sb = STRBUF_INIT;
+			bool ok = pg_array_parse(text, len, arr_push, &ac, &sb);
+
+			strbuf_release(&sb);
+			if (!ok)
+				BAD("expected an array such as {a,\"b c\"}, found '%.40s'", text);
+		}
+		return ac.list;
+	}
+	case FT_JSONB:
+		if (j)
+			return json_convert(j, a);
+		{
+			struct value *v = json_to_value_quiet(text, len, a);
+
+			if (!v)
+				BAD("expected JSON, found '%.40s'", text);
+			return v;
+		}
+	}
+#undef BAD
+	return value_null(a);
+}
+
+/* ---- sorting ------------------------------------------------------------ */
+
+struct sortrow {
+	struct crow *row;
+	const struct value **keys;
+	const char *id;
+};
+
+static int cmp_value(const struct value *a, const struct value *b)
+{
+	bool an = !a || a->type == V_NULL, bn = !b || b->type == V_NULL;
+
+	if (an || bn)
+		return an == bn ? 0 : an ? 1 : -1;	/* nulls last */
+	switch (a->type) {
+	case V_INT:
+	case V_TIME:
+		return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
+	case V_BOOL:
+		return (int)a->u.b - (int)b->u.b;
+	case V_REAL:
+		return a->u.d < b->u.d ? -1 : a->u.d > b->u.d;
+	case V_DECIMAL: {
+		double x = strtod(a->u.s, NULL), y = strtod(b->u.s, NULL);
+
+		return x < y ? -1 : x > y;
+	}
+	case V_STRING:
+		return strcmp(a->u.s, b->u.s);
+	default:
+		return 0;
+	}
+}
+
+static int cmp_rows(const void *x, const void *y, void *ctx)
+{
+	const struct sortrow *a = x, *b = y;
+	const struct collection_cfg *sort_cfg = ctx;
+
+	for (size_t i = 0; i < sort_cfg->nsort; i++) {
+		int c = cmp_value(a->keys[i], b->keys[i]);
+
+		if (c)
+			return sort_cfg->sort[i].desc ? -c : c;
+	}
+	return strcmp(a->id, b->id);
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+const char *page_url(struct arena *a, const char *base, long p)
+{
+	if (p <= 1)
+		return base;
+	return arena_printf(a, "%spage/%ld/", base, p);
+}
+
+static int find_field(const struct collection_cfg *c, const char *name)
+{
+	for (size_t i = 0; i < c->nfields; i++)
+		if (!strcmp(c->fields[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static bool is_private_field(const struct collection_cfg *c, const char *name)
+{
+	for (size_t i = 0; i < c->nprivate_fields; i++)
+		if (!strcmp(c->private_fields[i], name))
+			return true;
+	return false;
+}
+
+/* Makes the URL of row r from the page pattern; NULL (with a warning) when a
+ * placeholder's value leaves nothing to make a path segment of. */
+static const char *row_url(struct rt *x, size_t r, struct value **vals)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = x->cfg->page_url;
+	const char *res = NULL;
+
+	while (*p) {
+		const char *o = strchr(p, '{'), *e;
+		int f;
+		const struct value *v;
+
+		if (!o) {
+			strbuf_adds(&sb, p);
+			break;
+		}
+		strbuf_add(&sb, p, (size_t)(o - p));
+		e = strchr(o, '}');
+		f = find_field(x->cfg, arena_strndup(x->b->a, o + 1, (size_t)(e - o - 1)));
+		v = vals[f];
+		strbuf_reset(&x->scratch);
+		if (v)
+			value_to_text(&x->scratch, v);
+		if (!slugify(&sb, x->scratch.buf, x->scratch.len)) {
+			if (x->fcol[f] >= 0)
+				cell_warning(x->b->d, x->t, r, (size_t)x->fcol[f],
+					     "'%s' leaves nothing for a URL: the row gets no page",
+					     x->scratch.buf);
+			goto out;
+		}
+		p = e + 1;
+	}
+	res = arena_strndup(x->b->a, sb.buf, sb.len);
+out:
+	strbuf_release(&sb);
+	return res;
+}
+
+static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
+		     const struct snapshot *snap, struct coll *out)
+{
+	struct arena *a = b->a;
+	struct rt x;
+	struct sortrow *sr = NULL;
+	size_t nsr = 0, asr = 0;
+	int rc = 0;
+
+	memset(&x, 0, sizeof(x));
+	memset(out, 0, sizeof(*out));
+	out->cfg = cfg;
+	x.b = b;
+	x.cfg = cfg;
+	strbuf_init(&x.scratch);
+	x.t = snapshot_table(snap, cfg->table);
+	if (!x.t)
+		return diag_error(b->d, NULL, 0, 0, "collections.%s: no snapshot has the table '%s'",
+				  cfg->name, cfg->table);
+	out->t = x.t;
+	x.keycol = table_col(x.t, cfg->key);
+	x.fcol = xcalloc(cfg->nfields + 1, sizeof(*x.fcol));
+	for (size_t f = 0; f < cfg->nfields; f++)
+		x.fcol[f] = table_col(x.t, cfg->fields[f].name);
+	x.joins = xcalloc(cfg->njoins + 1, sizeof(*x.joins));
+	x.jt = xcalloc(cfg->njoins + 1, sizeof(*x.jt));
+	x.jcol = xcalloc(cfg->njoins + 1, sizeof(*x.jcol));
+	for (size_t j = 0; j < cfg->njoins; j++) {
+		const struct table *jt = snapshot_table(snap, cfg->joins[j].table);
+		int mc;
+
+		if (!jt) {
+			rc = diag_error(b->d, NULL, 0, 0, "collections.%s: no snapshot has the table '%s'",
+					cfg->name, cfg->joins[j].table);
+			continue;
+		}
+		x.jt[j] = jt;
+		mc = table_col(jt, cfg->joins[j].match);
+		x.jcol[j] = table_col(jt, cfg->joins[j].column);
+		x.joins[j] = index_new(jt->nrows);
+		for (size_t r = 0; r < jt->nrows; r++) {
+			const char *k = cell_text(table_cell(jt, r, (size_t)mc), &x.scratch);
+			size_t rr = r;
+
+			/* the first row of a key wins, as a unique index would */
+			if (k)
+				index_put(x.joins[j], arena_strdup(a, k), &rr);
+		}
+	}
+	if (rc)
+		goto out;
+	out->rows = arena_alloc(a, (x.t->nrows + 1) * sizeof(*out->rows));
+	for (size_t r = 0; r < x.t->nrows; r++) {
+		struct crow *cr;
+		struct value *v, **vals;
+		bool restricted, failed = false;
+		const char *key;
+		struct sortrow *s;
+
+		if (!conds_pass(&x, r, cfg->where, cfg->nwhere))
+			continue;
+		key = cell_text(table_cell(x.t, r, (size_t)x.keycol), &x.scratch);
+		if (!key) {
+			rc = cell_error(b->d, x.t, r, (size_t)x.keycol, "the key is NULL");
+			continue;
+		}
+		key = arena_strdup(a, key);
+		restricted = cfg->has_private && conds_pass(&x, r, cfg->private_when, cfg->nprivate_when);
+		vals = arena_calloc(a, (cfg->nfields + 1) * sizeof(*vals));
+		for (size_t f = 0; f < cfg->nfields; f++) {
+			const struct cell *c = x.fcol[f] >= 0 ? table_cell(x.t, r, (size_t)x.fcol[f]) : NULL;
+			const char *text = c ? cell_text(c, &x.scratch) : row_text(&x, r, cfg->fields[f].name);
+
+			/* cell_text may use scratch: keep a copy for the conversion */
+			if (text == x.scratch.buf)
+				text = arena_strdup(a, text);
+			vals[f] = convert(&x, r, f, c, text);
+			if (!vals[f])
+				failed = true;
+		}
+		if (failed) {
+			rc = -1;
+			continue;
+		}
+		cr = &out->rows[out->nrows++];
+		memset(cr, 0, sizeof(*cr));
+		cr->row = r;
+		cr->restricted = restricted;
+		cr->lastmod = INT64_MIN;
+		v = value_map(a, cfg->nfields + cfg->nlabels + cfg->nbelongs + 2 * cfg->nhas_many + 4);
+		for (size_t f = 0; f < cfg->nfields; f++) {
+			if (restricted && !is_private_field(cfg, cfg->fields[f].name))
+				continue;
+			value_map_set(a, v, cfg->fields[f].name, vals[f]);
+		}
+		value_map_set(a, v, "private", value_bool(a, restricted));
+		for (size_t l = 0; l < cfg->nlabels; l++) {
+			const struct label_cfg *lc = &cfg->labels[l];
+			const struct value *fv = vals[find_field(cfg, lc->field)];
+			const char *label = NULL;
+
+			if (restricted && !is_private_field(cfg, lc->field))
+				continue;
+			if (!fv || fv->type == V_NULL) {
+				label = lc->null_label;
+			} else if (fv->type == V_STRING) {
+				label = fv->u.s;
+				for (size_t k = 0; k < lc->n; k++)
+					if (!strcmp(lc->keys[k], fv->u.s))
+						label = lc->vals[k];
+			}
+			value_map_set(a, v, arena_printf(a, "%s_label", lc->field),
+				      label ? value_str_nocopy(a, label, strlen(label)) : value_null(a));
+		}
+		if (cfg->page_title) {
+			const struct value *tv = vals[find_field(cfg, cfg->page_title)];
+
+			strbuf_reset(&x.scratch);
+			value_to_text(&x.scratch, tv);
+			cr->title = arena_strndup(a, x.scratch.buf, x.scratch.len);
+		}
+		if (cfg->page_description && !restricted) {
+			const struct value *dv = vals[find_field(cfg, cfg->page_description)];
+
+			if (dv && dv->type == V_STRING)
+				cr->description = dv->u.s;
+		}
+		if (cfg->lastmod) {
+			const struct value *lv = vals[find_field(cfg, cfg->lastmod)];
+
+			if (lv && lv->type == V_TIME)
+				cr->lastmod = lv->u.i;
+		}
+		if (cfg->page_url) {
+			cr->url = row_url(&x, r, vals);
+			if (cr->url) {
+				cr->out = arena_printf(a, "%sindex.html", cr->url + 1);
+				value_map_set(a, v, "url", value_str(a, cr->url));
+				value_map_set(a, v, "permalink",
+					      value_str(a, arena_printf(a, "%s%s", b->base_url, cr->url)));
+			} else {
+				value_map_set(a, v, "url", value_null(a));
+				value_map_set(a, v, "permalink", value_null(a));
+			}
+		}
+		cr->v = v;
+		ALLOC_GROW(sr, nsr + 1, asr);
+		s = &sr[nsr++];
+		s->row = NULL;	/* rows may still move: set below */
+		s->id = key;
+		s->keys = arena_alloc(a, (cfg->nsort + 1) * sizeof(*s->keys));
+		for (size_t k = 0; k < cfg->nsort; k++)
+			s->keys[k] = vals[find_field(cfg, cfg->sort[k].field)];
+	}
+	/* sort: declared keys, then the key itself, so ties never depend on
+	 * the order the snapshot happens to list rows in */
+	for (size_t i = 0; i < nsr; i++)
+		sr[i].row = &out->rows[i];
+	qsort_r(sr, nsr, sizeof(*sr), cmp_rows, (void *)cfg);
+	{
+		struct crow *sorted = arena_alloc(a, (nsr + 1) * sizeof(*sorted));
+
+		for (size_t i = 0; i < nsr; i++)
+			sorted[i] = *sr[i].row;
+		out->rows = sorted;
+		out->index = index_new(nsr);
+		for (size_t i = 0; i < nsr; i++) {
+			size_t first = i;
+
+			if (!index_put(out->index, sr[i].id, &first))
+				rc = diag_error(b->d, x.t->path, 0, 0, "collections.%s: two rows have the "
+						"key '%s'", cfg->name, sr[i].id);
+		}
+	}
+	/* two rows at one URL would overwrite each other */
+	if (cfg->page_url) {
+		struct keyindex *urls = index_new(nsr);
+
+		for (size_t i = 0; i < nsr; i++) {
+			size_t first = i;
+
+			if (out->rows[i].url && !index_put(urls, out->rows[i].url, &first))
+				rc = diag_error(b->d, x.t->path, 0, 0, "collections.%s: the rows '%s' and "
+						"'%s' both make the page %s", cfg->name,
+						cell_text(table_cell(x.t, out->rows[first].row,
+								     (size_t)x.keycol), &x.scratch),
+						sr[i].id, out->rows[i].url);
+		}
+		index_free(urls);
+	}
+out:
+	for (size_t j = 0; j < cfg->njoins; j++)
+		index_free(x.joins[j]);
+	free(x.joins);
+	free(x.jt);
+	free(x.jcol);
+	free(x.fcol);
+	free(sr);
+	strbuf_release(&x.scratch);
+	return rc;
+}
+
+static struct coll *find_coll(struct coll *cs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cs[i].cfg->name, name))
+			return &cs[i];
+	return NULL;
+}
+
+static void relate(const struct cbuild *b, struct coll *cs, size_t n)
+{
+	struct arena *a = b->a;
+	struct strbuf scratch = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		struct coll *c = &cs[i];
+
+		for (size_t k = 0; k < c->cfg->nbelongs; k++) {
+			const struct rel_cfg *r = &c->cfg->belongs[k];
+			struct coll *to = find_coll(cs, n, r->collection);
+			int col = table_col(c->t, r->fields[0]);
+
+			for (size_t j = 0; j < c->nrows; j++) {
+				struct crow *cr = &c->rows[j];
+				const char *key = cell_text(table_cell(c->t, cr->row, (size_t)col), &scratch);
+				size_t tr;
+
+				if (cr->restricted)
+					continue;
+				value_map_set(a, cr->v, r->name,
+					      to && index_get(to->index, key, &tr) ? to->rows[tr].v
+										   : value_null(a));
+			}
+		}
+		for (size_t k = 0; k < c->cfg->nhas_many; k++) {
+			const struct rel_cfg *r = &c->cfg->has_many[k];
+			struct coll *from = find_coll(cs, n, r->collection);
+			struct value **lists = xcalloc(c->nrows + 1, sizeof(*lists));
+
+			int *cols = xcalloc(r->nfields + 1, sizeof(*cols));
+
+			for (size_t j = 0; j < c->nrows; j++)
+				lists[j] = value_list(a, 0);
+			for (size_t f = 0; from && f < r->nfields; f++)
+				cols[f] = table_col(from->t, r->fields[f]);
+			/* rows outside, fields inside: each list stays in the other
+			 * collection's order, and a row that names one owner twice
+			 * (creator and talent) is the list's last item */
+			for (size_t j = 0; from && j < from->nrows; j++) {
+				for (size_t f = 0; f < r->nfields; f++) {
+					const char *key = cell_text(table_cell(from->t, from->rows[j].row,
+									       (size_t)cols[f]), &scratch);
+					size_t owner;
+					struct value *l;
+
+					if (!index_get(c->index, key, &owner))
+						continue;
+					l = lists[owner];
+					if (l->len && l->u.items[l->len - 1] == from->rows[j].v)
+						continue;
+					value_list_push(a, l, from->rows[j].v);
+				}
+			}
+			free(cols);
+			for (size_t j = 0; j < c->nrows; j++) {
+				struct value *l = lists[j];
+
+				if (c->rows[j].restricted)
+					continue;
+				value_map_set(a, c->rows[j].v, arena_printf(a, "%s_count", r->name),
+					      value_int(a, l->len));
+				if (r->limit && l->len > (uint32_t)r->limit)
+					l->len = (uint32_t)r->limit;
+				value_map_set(a, c->rows[j].v, r->name, l);
+			}
+			free(lists);
+		}
+	}
+	strbuf_release(&scratch);
+}
+
+int collections_build(const struct cbuild *b, const struct collection_cfg *cfgs, size_t n,
+		      const struct snapshot *snap, struct coll **out)
+{
+	struct coll *cs = xcalloc(n + 1, sizeof(*cs));
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (build_one(b, &cfgs[i], snap, &cs[i]) < 0)
+			rc = -1;
+	if (!rc)
+		relate(b, cs, n);
+	*out = cs;
+	return rc;
+}
+
+void collections_free(struct coll *cs, size_t n)
+{
+	if (!cs)
+		return;
+	for (size_t i = 0; i < n; i++)
+		index_free(cs[i].index);
+	free(cs);
+}
+
+bool cond_match(const struct coll *c, const struct crow *r, const struct cond *conds,
+		size_t n, int64_t now)
+{
+	struct cbuild b;
+	struct rt x;
+	bool ok;
+
+	memset(&b, 0, sizeof(b));
+	memset(&x, 0, sizeof(x));
+	b.now = now;
+	x.b = &b;
+	x.cfg = c->cfg;
+	x.t = c->t;
+	x.keycol = table_col(c->t, c->cfg->key);
+	strbuf_init(&x.scratch);
+	/* joins are not available here: listing conditions name table columns */
+	ok = conds_pass(&x, r->row, conds, n);
+	strbuf_release(&x.scratch);
+	return ok;
+}
