@@ -302,5 +302,12 @@ const struct value *value_child(struct arena *scratch, const struct value *v,
 {
 	if (v && v->type == V_TIME)
 		return value_time_part(scratch, v, key, strlen(key));
+	if (v && v->type == V_LIST && *key >= '0' && *key <= '9') {
+		/* list.0: an item by its index, as mustache.js allows */
+		char *end;
+		unsigned long i = strtoul(key, &end, 10);
+
+		return !*end && i < v->len ? v->u.items[i] : NULL;
+	}
 	return value_map_get(v, key);
 }

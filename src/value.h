@@ -83,7 +83,8 @@ struct value *value_time(struct arena *a, int64_t us, const struct tz *z);
  * (2026-03-14T10:00:00Z). NULL for any other name. */
 const struct value *value_time_part(struct arena *a, const struct value *t,
 				    const char *name, size_t len);
-/* A child of v: a map's key, or a time's part (made in scratch). */
+/* A child of v: a map's key, a list's index ("0"), or a time's part
+ * (made in scratch). */
 const struct value *value_child(struct arena *scratch, const struct value *v,
 				const char *key);
 
