@@ -50,7 +50,7 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec
+test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/snapshot-facts $(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec
 	@sh tests/run.sh $(B)
 
 bench: $(B)/presetgen
@@ -75,6 +75,9 @@ $(B)/tests-asan/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(B)/tests-asan
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Isrc -o $@ $< $(ASAN_LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
 
 $(B)/mustache-spec: tests/mustache_spec.c $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJS) $(LIBS)
+
+$(B)/snapshot-facts: tests/snapshot_facts.c $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJS) $(LIBS)
 
 $(B)/asan/mustache-spec: tests/mustache_spec.c $(ASAN_LIB_OBJS)

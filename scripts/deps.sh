@@ -22,6 +22,8 @@ for pair in $need; do
 		missing="$missing $pkg"
 	fi
 done
+# tests: pages with hostile data are opened in headless Chromium
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 # tests: the ASan/UBSan run needs the sanitizer runtimes gcc ships
 if [ -z "$(cc -print-file-name=libasan.so 2>/dev/null | grep /)" ]; then
 	missing="$missing libasan8"

@@ -798,7 +798,8 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 	 * the order the snapshot happens to list rows in */
 	for (size_t i = 0; i < nsr; i++)
 		sr[i].row = &out->rows[i];
-	qsort_r(sr, nsr, sizeof(*sr), cmp_rows, (void *)cfg);
+	if (nsr)
+		qsort_r(sr, nsr, sizeof(*sr), cmp_rows, (void *)cfg);
 	{
 		struct crow *sorted = arena_alloc(a, (nsr + 1) * sizeof(*sorted));
 
@@ -822,8 +823,9 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 			size_t first = i;
 
 			if (out->rows[i].url && !index_put(urls, out->rows[i].url, &first))
-				rc = diag_error(b->d, x.t->path, 0, 0, "collections.%s: the rows '%s' and "
-						"'%s' both make the page %s", cfg->name,
+				rc = cell_error(b->d, x.t, out->rows[i].row, (size_t)x.keycol,
+						"collections.%s: the rows '%s' and '%s' both make the "
+						"page %s", cfg->name,
 						cell_text(table_cell(x.t, out->rows[first].row,
 								     (size_t)x.keycol), &x.scratch),
 						sr[i].id, out->rows[i].url);

@@ -577,9 +577,12 @@ static int load_dump(struct snapshot *s, const char *path, const struct snapshot
 		}
 		need = find_need(needs, nneeds, table);
 		if (need) {
+			unsigned hl, hc;
+
+			text_position(src, block_off, &hl, &hc);
 			map = xcalloc(need->ncols + 1, sizeof(*map));
 			t = add_table(s, need, path, d);
-			if (!t || map_header(need, hdr, nhdr, map, d, path, 0, 0) < 0) {
+			if (!t || map_header(need, hdr, nhdr, map, d, path, hl, hc) < 0) {
 				rc = -1;
 				t = NULL;
 			} else {

@@ -82,7 +82,7 @@ cd "$TMP" || exit 1
 [ -f elsewhere/index.html ] && ok "-C DIR --out OUT writes OUT relative to the caller" || notok "-C DIR --out OUT writes OUT relative to the caller"
 # summary line, quiet and the success exit code
 out=$("$BIN" build -C site); rc=$?
-echo "$out" | grep -Eq '^7 pages, 9 files, [0-9]+ bytes written to dist in [0-9.]+ s$' && [ $rc -eq 0 ] &&
+echo "$out" | grep -Eq '^7 pages, 10 files, [0-9]+ bytes written to dist in [0-9.]+ s$' && [ $rc -eq 0 ] &&
 	ok "build ends with one line: pages, files, bytes, seconds" || notok "build ends with one summary line" "$out"
 [ -z "$("$BIN" build -q -C site 2>&1)" ] && ok "-q prints nothing" || notok "-q prints nothing"
 # check writes nothing

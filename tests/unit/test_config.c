@@ -93,7 +93,8 @@ static void reports_every_error_with_its_place(void **state)
 		"C:4:14: error: unknown time zone 'Dublin' for 'site.time_zone': expected one of UTC, Europe/Dublin, Europe/London, Europe/Lisbon, Atlantic/Canary, Europe/Amsterdam, Europe/Berlin, Europe/Brussels, Europe/Copenhagen, Europe/Madrid, Europe/Milan, Europe/Oslo, Europe/Paris, Europe/Prague, Europe/Rome, Europe/Stockholm, Europe/Vienna, Europe/Warsaw, Europe/Zurich, Europe/Athens, Europe/Helsinki\n"
 		"C:6:3: error: unknown environment 'prod': expected one of development, staging, production\n"
 		"C:9:5: error: missing key 'base_url' in 'environments.staging'\n"
-		"C:10:1: error: unknown key 'colour': expected one of site, environments\n");
+		"C:10:1: error: unknown key 'colour': expected one of site, environments, "
+		"snapshots, collections, feed\n");
 	strbuf_release(&errs);
 	arena_release(&a);
 }

@@ -1,0 +1,2 @@
+COPY public.gigs (id) FROM stdin;
+\.

@@ -1,0 +1,4 @@
+COPY public.gigs (id, title, start_time, rate, status) FROM stdin;
+aaaaaaaa-0000-4000-8000-000000000001	Same Title	2026-03-14 10:00:00+00	1.50	PUBLISHED
+aaaaaaaa-0000-4000-8000-000000000002	same/title	2026-03-14 10:00:00+00	1.50	PUBLISHED
+\.
