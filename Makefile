@@ -53,8 +53,12 @@ check: deps
 test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/snapshot-facts $(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec
 	@sh tests/run.sh $(B)
 
-bench: $(B)/presetgen
-	@sh tests/bench.sh $(B)/presetgen
+bench: deps
+	@$(MAKE) --no-print-directory $(B)/presetgen $(B)/benchgen
+	@sh tests/bench.sh $(B)
+
+$(B)/benchgen: tests/benchgen.c
+	$(CC) $(ALL_CFLAGS) -o $@ $<
 
 $(B)/presetgen: $(OBJS)
 	$(CC) $(OPT) -o $@ $(OBJS) $(LIBS)

@@ -24,6 +24,8 @@ for pair in $need; do
 done
 # tests: pages with hostile data are opened in headless Chromium
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+# make bench: peak memory comes from GNU time
+[ -x /usr/bin/time ] || missing="$missing time"
 # tests: the ASan/UBSan run needs the sanitizer runtimes gcc ships
 if [ -z "$(cc -print-file-name=libasan.so 2>/dev/null | grep /)" ]; then
 	missing="$missing libasan8"
