@@ -211,6 +211,8 @@ struct rt {			/* a collection while it is built */
 	struct keyindex **joins;	/* per join: match text -> join table row */
 	const struct table **jt;
 	int *jcol;		/* per join: the value's column in its table */
+	struct value **vals;	/* one row's converted fields (reused) */
+	const char **label_keys;	/* "FIELD_label", made once */
 	struct strbuf scratch;
 };
 
@@ -662,6 +664,10 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 	out->t = x.t;
 	x.keycol = table_col(x.t, cfg->key);
 	x.fcol = xcalloc(cfg->nfields + 1, sizeof(*x.fcol));
+	x.vals = xcalloc(cfg->nfields + 1, sizeof(*x.vals));
+	x.label_keys = xcalloc(cfg->nlabels + 1, sizeof(*x.label_keys));
+	for (size_t l = 0; l < cfg->nlabels; l++)
+		x.label_keys[l] = arena_printf(a, "%s_label", cfg->labels[l].field);
 	for (size_t f = 0; f < cfg->nfields; f++)
 		x.fcol[f] = table_col(x.t, cfg->fields[f].name);
 	x.joins = xcalloc(cfg->njoins + 1, sizeof(*x.joins));
@@ -708,7 +714,7 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 		}
 		key = arena_strdup(a, key);
 		restricted = cfg->has_private && conds_pass(&x, r, cfg->private_when, cfg->nprivate_when);
-		vals = arena_calloc(a, (cfg->nfields + 1) * sizeof(*vals));
+		vals = x.vals;
 		for (size_t f = 0; f < cfg->nfields; f++) {
 			const struct cell *c = x.fcol[f] >= 0 ? table_cell(x.t, r, (size_t)x.fcol[f]) : NULL;
 			const char *text = c ? cell_text(c, &x.scratch) : row_text(&x, r, cfg->fields[f].name);
@@ -751,7 +757,7 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 					if (!strcmp(lc->keys[k], fv->u.s))
 						label = lc->vals[k];
 			}
-			value_map_set(a, v, arena_printf(a, "%s_label", lc->field),
+			value_map_set(a, v, x.label_keys[l],
 				      label ? value_str_nocopy(a, label, strlen(label)) : value_null(a));
 		}
 		if (cfg->page_title) {
@@ -839,6 +845,8 @@ out:
 	free(x.jt);
 	free(x.jcol);
 	free(x.fcol);
+	free(x.vals);
+	free(x.label_keys);
 	free(sr);
 	strbuf_release(&x.scratch);
 	return rc;
@@ -883,6 +891,7 @@ static void relate(const struct cbuild *b, struct coll *cs, size_t n)
 			struct value **lists = xcalloc(c->nrows + 1, sizeof(*lists));
 
 			int *cols = xcalloc(r->nfields + 1, sizeof(*cols));
+			const char *count_key = arena_printf(a, "%s_count", r->name);
 
 			for (size_t j = 0; j < c->nrows; j++)
 				lists[j] = value_list(a, 0);
@@ -912,8 +921,7 @@ static void relate(const struct cbuild *b, struct coll *cs, size_t n)
 
 				if (c->rows[j].restricted)
 					continue;
-				value_map_set(a, c->rows[j].v, arena_printf(a, "%s_count", r->name),
-					      value_int(a, l->len));
+				value_map_set(a, c->rows[j].v, count_key, value_int(a, l->len));
 				if (r->limit && l->len > (uint32_t)r->limit)
 					l->len = (uint32_t)r->limit;
 				value_map_set(a, c->rows[j].v, r->name, l);

@@ -26,9 +26,21 @@
 #include <unistd.h>
 
 /* One file of the output: a rendered page or bytes made some other way. */
+/* One page of a listing; its context is made when it is rendered. */
+struct listing_page {
+	struct value **items;		/* the whole listing, shared */
+	size_t n;
+	long p, pages, per;
+	const char *base;
+	const char *title;
+	struct value *group;
+};
+
 struct job {
 	const struct mustache_tpl *tpl;	/* NULL: data is the file */
-	const struct value *ctx;
+	const struct value *ctx;	/* ready, or NULL: made from row or lp */
+	const struct crow *row;		/* a collection row's page */
+	const struct listing_page *lp;	/* a listing's page */
 	const char *out;		/* path below the output directory */
 	const char *src;		/* the input it comes from, for messages */
 	char *data;			/* rendered bytes (malloc'd) */
@@ -250,10 +262,9 @@ static void add_job(struct build *b, const struct job *j)
 }
 
 /* A context: the page, the site, the environment, the collections. */
-static struct value *context(struct build *b, struct value *page, struct value *site,
-			     size_t extra)
+static struct value *context(struct build *b, struct arena *a, struct value *page,
+			     struct value *site, size_t extra)
 {
-	struct arena *a = &b->arena;
 	struct value *ctx = value_map(a, 4 + extra);
 
 	value_map_set(a, ctx, "page", page);
@@ -332,7 +343,7 @@ static int plan_pages(struct build *b)
 		}
 		memset(&j, 0, sizeof(j));
 		j.tpl = tpl;
-		j.ctx = context(b, pv[i], site, 0);
+		j.ctx = context(b, a, pv[i], site, 0);
 		j.out = pg->out;
 		j.src = pg->src;
 		j.page = true;
@@ -346,13 +357,12 @@ static int plan_pages(struct build *b)
 
 /* ---- collections ------------------------------------------------------- */
 
-static struct value *page_meta(struct build *b, const char *title, const char *desc,
-			       const char *url)
+static struct value *page_meta(struct build *b, struct arena *a, const char *title,
+			       const char *desc, const char *url)
 {
-	struct arena *a = &b->arena;
 	struct value *v = value_map(a, 4);
 
-	value_map_set(a, v, "title", value_str(a, title ? title : ""));
+	value_map_set(a, v, "title", value_str_nocopy(a, title ? title : "", title ? strlen(title) : 0));
 	value_map_set(a, v, "description", desc ? value_str_nocopy(a, desc, strlen(desc))
 						: value_null(a));
 	value_map_set(a, v, "url", value_str_nocopy(a, url, strlen(url)));
@@ -363,10 +373,9 @@ static struct value *page_meta(struct build *b, const char *title, const char *d
 
 /* Page p of pages: numbers around the current one, the first and the last,
  * with a gap marker between, so that page 5,000 does not list 8,000 links. */
-static struct value *pagination(struct build *b, const char *base, long p, long pages,
+static struct value *pagination(struct arena *a, const char *base, long p, long pages,
 				size_t total, long per)
 {
-	struct arena *a = &b->arena;
 	struct value *v = value_map(a, 12), *nums = value_list(a, 11);
 	long last = 0;
 
@@ -402,6 +411,37 @@ static struct value *pagination(struct build *b, const char *base, long p, long 
 	return v;
 }
 
+/* The context of a listing page, made in the worker's scratch arena. */
+static struct value *listing_context(struct build *b, struct arena *a,
+				     const struct listing_page *lp)
+{
+	const char *url = page_url(a, lp->base, lp->p);
+	size_t start = (size_t)(lp->p - 1) * (size_t)lp->per;
+	size_t count = lp->n > start ? lp->n - start : 0;
+	struct value *list = value_list(a, 0), *ctx;
+
+	if (count > (size_t)lp->per)
+		count = (size_t)lp->per;
+	/* a window onto the shared array: no copy per page */
+	list->u.items = lp->items + start;
+	list->len = (uint32_t)count;
+	ctx = context(b, a, page_meta(b, a, lp->title, NULL, url), b->site_v, 3);
+	value_map_set(a, ctx, "items", list);
+	value_map_set(a, ctx, "pagination", pagination(a, lp->base, lp->p, lp->pages, lp->n, lp->per));
+	if (lp->group)
+		value_map_set(a, ctx, "group", lp->group);
+	return ctx;
+}
+
+static struct value *row_context(struct build *b, struct arena *a, const struct crow *cr)
+{
+	struct value *ctx = context(b, a, page_meta(b, a, cr->title, cr->description, cr->url),
+				    b->site_v, 1);
+
+	value_map_set(a, ctx, "item", cr->v);
+	return ctx;
+}
+
 /* One job per page of items (at least one page, even with no items). */
 static void plan_listing(struct build *b, const struct mustache_tpl *tpl, const char *base,
 			 const char *title, struct value **items, size_t n, long per,
@@ -411,25 +451,21 @@ static void plan_listing(struct build *b, const struct mustache_tpl *tpl, const 
 	long pages = n ? (long)((n + (size_t)per - 1) / (size_t)per) : 1;
 
 	for (long p = 1; p <= pages; p++) {
+		struct listing_page *lp = arena_alloc(a, sizeof(*lp));
 		const char *url = page_url(a, base, p);
-		size_t start = (size_t)(p - 1) * (size_t)per;
-		size_t count = n - start < (size_t)per ? n - start : (size_t)per;
-		struct value *list = value_list(a, 0), *ctx;
 		struct job j;
 
-		if (!n)
-			count = 0;
-		/* a window onto the shared array: no copy per page */
-		list->u.items = items + start;
-		list->len = (uint32_t)count;
-		ctx = context(b, page_meta(b, title, NULL, url), b->site_v, 3);
-		value_map_set(a, ctx, "items", list);
-		value_map_set(a, ctx, "pagination", pagination(b, base, p, pages, n, per));
-		if (group)
-			value_map_set(a, ctx, "group", group);
+		lp->items = items;
+		lp->n = n;
+		lp->p = p;
+		lp->pages = pages;
+		lp->per = per;
+		lp->base = base;
+		lp->title = title;
+		lp->group = group;
 		memset(&j, 0, sizeof(j));
 		j.tpl = tpl;
-		j.ctx = ctx;
+		j.lp = lp;
 		j.out = arena_printf(a, "%sindex.html", url + 1);
 		j.src = src;
 		j.page = true;
@@ -615,16 +651,13 @@ static int plan_collections(struct build *b)
 		}
 		for (size_t r = 0; r < c->nrows; r++) {
 			const struct crow *cr = &c->rows[r];
-			struct value *ctx;
 			struct job j;
 
 			if (!cr->url)
 				continue;
-			ctx = context(b, page_meta(b, cr->title, cr->description, cr->url), b->site_v, 1);
-			value_map_set(a, ctx, "item", cr->v);
 			memset(&j, 0, sizeof(j));
 			j.tpl = tpl;
-			j.ctx = ctx;
+			j.row = cr;
 			j.out = cr->out;
 			j.src = c->t->path;
 			j.page = true;
@@ -872,6 +905,7 @@ static void *worker(void *arg)
 {
 	struct build *b = arg;
 	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT;
+	struct arena scratch = ARENA_INIT;
 	struct diag jd;
 
 	diag_init(&jd);
@@ -884,8 +918,17 @@ static void *worker(void *arg)
 			break;
 		j = &b->jobs[i];
 		if (j->tpl) {
+			const struct value *ctx = j->ctx;
+
+			/* contexts of collection pages are made here and dropped
+			 * after the page: memory follows the snapshot, not the pages */
+			arena_release(&scratch);
+			if (j->row)
+				ctx = row_context(b, &scratch, j->row);
+			else if (j->lp)
+				ctx = listing_context(b, &scratch, j->lp);
 			strbuf_reset(&sb);
-			if (mustache_render(b->tpls, j->tpl, j->ctx, &sb, &jd) < 0) {
+			if (mustache_render(b->tpls, j->tpl, ctx, &sb, &jd) < 0) {
 				j->errors = strbuf_detach(&errs, NULL);
 				atomic_store(&b->failed, 1);
 				progress(b);
@@ -910,6 +953,7 @@ static void *worker(void *arg)
 	}
 	strbuf_release(&sb);
 	strbuf_release(&errs);
+	arena_release(&scratch);
 	return NULL;
 }
 

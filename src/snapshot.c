@@ -138,8 +138,9 @@ static struct table *add_table(struct snapshot *s, const struct snapshot_need *n
 
 /* Maps each needed column to its place in a header; -1 after an error. */
 static int map_header(const struct snapshot_need *need, char **hdr, size_t nhdr, int *map,
-		      struct diag *d, const char *path, unsigned line, unsigned col)
+		      struct diag *d, const char *path, const char *src, size_t off)
 {
+	unsigned line = 1, col = 1;
 	int rc = 0;
 
 	for (size_t i = 0; i < need->ncols; i++) {
@@ -147,9 +148,13 @@ static int map_header(const struct snapshot_need *need, char **hdr, size_t nhdr,
 		for (size_t k = 0; k < nhdr; k++)
 			if (!strcmp(hdr[k], need->cols[i]))
 				map[i] = (int)k;
-		if (map[i] < 0)
+		if (map[i] < 0) {
+			/* where the header is, worked out only for the message */
+			if (src && line == 1 && col == 1)
+				text_position(src, off, &line, &col);
 			rc = diag_error(d, path, line, col, "table '%s' has no column '%s', which "
 					"presetgen.yaml names", need->table, need->cols[i]);
+		}
 	}
 	return rc;
 }
@@ -344,7 +349,7 @@ static int load_csv_table(struct snapshot *s, const char *path, const struct sna
 		hdr[i] = xstrndup(f[i].s, f[i].len);
 	map = xcalloc(need->ncols + 1, sizeof(*map));
 	t = add_table(s, need, path, d);
-	if (!t || map_header(need, hdr, nhdr, map, d, path, 1, 1) < 0) {
+	if (!t || map_header(need, hdr, nhdr, map, d, path, NULL, 0) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -363,13 +368,8 @@ static int load_csv_table(struct snapshot *s, const char *path, const struct sna
 			continue;
 		}
 		if (t->nrows == arows) {
-			size_t na = arows ? arows * 2 : 64;
-			struct cell *nc = arena_alloc(a, st_mult(st_mult(na, t->ncols), sizeof(*nc)) + 1);
-
-			if (t->nrows)
-				memcpy(nc, t->cells, t->nrows * t->ncols * sizeof(*nc));
-			t->cells = nc;
-			arows = na;
+			arows = arows ? arows * 2 : 64;
+			t->cells = xrealloc(t->cells, st_mult(st_mult(arows, t->ncols), sizeof(*t->cells)));
 		}
 		row = &t->cells[t->nrows * t->ncols];
 		for (size_t c = 0; c < t->ncols; c++) {
@@ -385,6 +385,7 @@ static int load_csv_table(struct snapshot *s, const char *path, const struct sna
 	}
 	if (n < 0)
 		rc = -1;
+	own(s, t->cells);
 out:
 	for (size_t i = 0; i < nhdr; i++)
 		free(hdr[i]);
@@ -577,12 +578,9 @@ static int load_dump(struct snapshot *s, const char *path, const struct snapshot
 		}
 		need = find_need(needs, nneeds, table);
 		if (need) {
-			unsigned hl, hc;
-
-			text_position(src, block_off, &hl, &hc);
 			map = xcalloc(need->ncols + 1, sizeof(*map));
 			t = add_table(s, need, path, d);
-			if (!t || map_header(need, hdr, nhdr, map, d, path, hl, hc) < 0) {
+			if (!t || map_header(need, hdr, nhdr, map, d, path, src, block_off) < 0) {
 				rc = -1;
 				t = NULL;
 			} else {
@@ -632,14 +630,9 @@ static int load_dump(struct snapshot *s, const char *path, const struct snapshot
 					continue;
 				}
 				if (t->nrows == arows) {
-					size_t na = arows ? arows * 2 : 64;
-					struct cell *nc = arena_alloc(a, st_mult(st_mult(na, t->ncols),
-										  sizeof(*nc)) + 1);
-
-					if (t->nrows)
-						memcpy(nc, t->cells, t->nrows * t->ncols * sizeof(*nc));
-					t->cells = nc;
-					arows = na;
+					arows = arows ? arows * 2 : 64;
+					t->cells = xrealloc(t->cells, st_mult(st_mult(arows, t->ncols),
+									      sizeof(*t->cells)));
 				}
 				cells = &t->cells[t->nrows * t->ncols];
 				for (size_t c = 0; c < t->ncols; c++) {
@@ -661,6 +654,8 @@ static int load_dump(struct snapshot *s, const char *path, const struct snapshot
 				t->nrows++;
 			}
 		}
+		if (t)
+			own(s, t->cells);
 		if (!ended) {
 			unsigned l, c;
 

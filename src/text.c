@@ -63,18 +63,24 @@ void text_position(const char *s, size_t off, unsigned *line, unsigned *col)
 
 void html_escape(struct strbuf *out, const char *s, size_t len)
 {
+	/* 1 for the five characters that need an entity */
+	static const unsigned char special[256] = {
+		['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
+	};
 	size_t start = 0;
 
+	strbuf_grow(out, len);
 	for (size_t i = 0; i < len; i++) {
 		const char *rep;
 
+		if (!special[(unsigned char)s[i]])
+			continue;
 		switch (s[i]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default: rep = "&#39;"; break;
 		}
 		strbuf_add(out, s + start, i - start);
 		strbuf_adds(out, rep);

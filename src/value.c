@@ -23,17 +23,21 @@ static struct value *mk(struct arena *a, enum vtype t)
 	return v;
 }
 
+/* Values are read-only once made, so null, true and false are shared. */
+static const struct value v_null = { V_NULL, 0, 0, { 0 } };
+static const struct value v_true = { V_BOOL, 0, 0, { .b = true } };
+static const struct value v_false = { V_BOOL, 0, 0, { .b = false } };
+
 struct value *value_null(struct arena *a)
 {
-	return mk(a, V_NULL);
+	(void)a;
+	return (struct value *)&v_null;
 }
 
 struct value *value_bool(struct arena *a, bool b)
 {
-	struct value *v = mk(a, V_BOOL);
-
-	v->u.b = b;
-	return v;
+	(void)a;
+	return (struct value *)(b ? &v_true : &v_false);
 }
 
 struct value *value_int(struct arena *a, int64_t i)
@@ -159,7 +163,8 @@ const struct value *value_map_getn(const struct value *map, const char *key,
 	for (uint32_t i = 0; i < map->len; i++) {
 		const char *k = map->u.pairs[i].key;
 
-		if (!strncmp(k, key, keylen) && k[keylen] == '\0')
+		/* the first byte settles most misses without a call */
+		if (k[0] == key[0] && !strncmp(k, key, keylen) && k[keylen] == '\0')
 			return map->u.pairs[i].val;
 	}
 	return NULL;
