@@ -57,6 +57,8 @@ struct mnode {
 	size_t n;
 	const char **parts;	/* a dotted name split; nparts 0 means "." */
 	size_t nparts;
+	size_t part0_len;	/* strlen(parts[0]), for the hot lookup */
+	const struct mustache_tpl *target;	/* a static partial, once linked */
 	const char *indent;	/* partial, parent, block: added at expansion */
 	size_t indent_n;
 	struct mnode *kids;
@@ -503,6 +505,7 @@ static void split_name(struct parser *p, struct mnode *n)
 			start = i + 1;
 		}
 	}
+	n->part0_len = strlen(n->parts[0]);
 }
 
 static void vec_push(struct nodevec *v, const struct mnode *n)
@@ -885,14 +888,14 @@ static void emit_text(struct render *r, const char *s, size_t n)
 }
 
 static const struct value *lookup(struct render *r, const char *const *parts,
-				  size_t nparts)
+				  size_t nparts, size_t part0_len)
 {
 	const struct value *v = NULL;
 
 	if (!nparts)
 		return r->depth ? r->stack[r->depth - 1] : NULL;
 	for (size_t i = r->depth; i-- > 0; ) {
-		v = value_map_get(r->stack[i], parts[0]);
+		v = value_map_getn(r->stack[i], parts[0], part0_len);
 		if (v)
 			break;
 	}
@@ -937,14 +940,14 @@ static void render_include(struct render *r, const struct mustache_tpl *tpl,
 	size_t saved = r->indent.len;
 
 	if (m->dynamic) {
-		const struct value *v = lookup(r, m->parts, m->nparts);
+		const struct value *v = lookup(r, m->parts, m->nparts, m->part0_len);
 
 		if (!v || v->type != V_STRING)
 			return;
 		strbuf_add(&dyn, v->u.s, v->len);
 		name = dyn.buf;
 	}
-	inc = mustache_get(r->set, name);
+	inc = m->target ? m->target : mustache_get(r->set, name);
 	if (!inc) {
 		strbuf_release(&dyn);
 		return;
@@ -1009,10 +1012,10 @@ static void render_nodes(struct render *r, const struct mustache_tpl *tpl,
 			break;
 		case K_VAR:
 		case K_RAW:
-			render_value(r, lookup(r, m->parts, m->nparts), m->kind == K_VAR);
+			render_value(r, lookup(r, m->parts, m->nparts, m->part0_len), m->kind == K_VAR);
 			break;
 		case K_SECTION:
-			v = lookup(r, m->parts, m->nparts);
+			v = lookup(r, m->parts, m->nparts, m->part0_len);
 			if (!value_truthy(v))
 				break;
 			if (v->type == V_LIST) {
@@ -1028,7 +1031,7 @@ static void render_nodes(struct render *r, const struct mustache_tpl *tpl,
 			}
 			break;
 		case K_INVERTED:
-			if (!value_truthy(lookup(r, m->parts, m->nparts)))
+			if (!value_truthy(lookup(r, m->parts, m->nparts, m->part0_len)))
 				render_nodes(r, tpl, m->kids, m->nkids, scope);
 			break;
 		case K_PARTIAL:
@@ -1091,4 +1094,27 @@ static void warn_missing(struct mustache_set *set, const struct mustache_tpl *tp
 void mustache_warn_missing(struct mustache_set *set, const struct mustache_tpl *tpl)
 {
 	warn_missing(set, tpl, tpl->root.kids, tpl->root.nkids);
+}
+
+static void link_nodes(struct mustache_set *set, struct mnode *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct mnode *m = &nodes[i];
+
+		if ((m->kind == K_PARTIAL || m->kind == K_PARENT) && !m->dynamic) {
+			struct named *nm = find_named(set, m->s);
+
+			m->target = nm ? nm->tpl : NULL;
+		}
+		link_nodes(set, m->kids, m->nkids);
+	}
+}
+
+void mustache_link(struct mustache_set *set)
+{
+	pthread_mutex_lock(&set->lock);
+	for (size_t i = 0; i < set->nnamed; i++)
+		if (set->named[i].tpl)
+			link_nodes(set, set->named[i].tpl->root.kids, set->named[i].tpl->root.nkids);
+	pthread_mutex_unlock(&set->lock);
 }

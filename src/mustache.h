@@ -48,6 +48,11 @@ int mustache_render(struct mustache_set *set, const struct mustache_tpl *tpl,
  * no empty, "." or ".." segment and no leading '/'. */
 bool mustache_name_is_safe(const char *name);
 
+/* Resolves every static partial and parent name to the template the set
+ * holds now, so that rendering looks nothing up by name. For a set whose
+ * templates are all added before rendering starts. */
+void mustache_link(struct mustache_set *set);
+
 /* Warns, at the tag, about every partial or parent that tpl names and the
  * set does not hold (the spec renders them as nothing, which hides typos). */
 void mustache_warn_missing(struct mustache_set *set, const struct mustache_tpl *tpl);

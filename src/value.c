@@ -243,9 +243,19 @@ void value_to_text(struct strbuf *out, const struct value *v)
 	case V_BOOL:
 		strbuf_adds(out, v->u.b ? "true" : "false");
 		break;
-	case V_INT:
-		strbuf_addf(out, "%" PRId64, v->u.i);
+	case V_INT: {
+		/* by hand: this runs for every number on every page */
+		char buf[24], *e = buf + sizeof(buf), *p = e;
+		uint64_t u = v->u.i < 0 ? -(uint64_t)v->u.i : (uint64_t)v->u.i;
+
+		do
+			*--p = (char)('0' + u % 10);
+		while (u /= 10);
+		if (v->u.i < 0)
+			*--p = '-';
+		strbuf_add(out, p, (size_t)(e - p));
 		break;
+	}
 	case V_REAL:
 		real_to_text(out, v->u.d);
 		break;
