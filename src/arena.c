@@ -80,6 +80,40 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+char *arena_cat(struct arena *a, const char *x, const char *y)
+{
+	size_t n = strlen(x), m = strlen(y);
+	char *p = arena_alloc(a, st_add(st_add(n, m), 1));
+
+	memcpy(p, x, n);
+	memcpy(p + n, y, m + 1);
+	return p;
+}
+
+void arena_reset(struct arena *a)
+{
+	struct arena_chunk *c, *next;
+
+	if (!a->head)
+		return;
+	/* keep the head if it is an ordinary chunk; free the rest */
+	c = a->head->next;
+	while (c) {
+		next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head->next = NULL;
+	if (a->cap != CHUNK_SIZE) {
+		free(a->head);
+		a->head = NULL;
+		a->cap = a->total = 0;
+	} else {
+		a->total = a->cap;
+	}
+	a->used = 0;
+}
+
 void arena_release(struct arena *a)
 {
 	struct arena_chunk *c = a->head, *next;

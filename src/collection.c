@@ -782,10 +782,11 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 		if (cfg->page_url) {
 			cr->url = row_url(&x, r, vals);
 			if (cr->url) {
-				cr->out = arena_printf(a, "%sindex.html", cr->url + 1);
+				cr->out = arena_cat(a, cr->url + 1, "index.html");
 				value_map_set(a, v, "url", value_str(a, cr->url));
 				value_map_set(a, v, "permalink",
-					      value_str(a, arena_printf(a, "%s%s", b->base_url, cr->url)));
+					      value_str_nocopy(a, arena_cat(a, b->base_url, cr->url),
+							       strlen(b->base_url) + strlen(cr->url)));
 			} else {
 				value_map_set(a, v, "url", value_null(a));
 				value_map_set(a, v, "permalink", value_null(a));

@@ -37,17 +37,22 @@ static void date_utc(char *b, size_t n, int64_t us)
 	ts_rfc3339_utc(b, n, us);
 }
 
-void sitemap_write(struct strbuf *out, const struct sitemap_url *urls, size_t n)
+void sitemap_write(struct strbuf *out, const char *base, const struct sitemap_url *urls,
+		   size_t n)
 {
 	xmlBufferPtr buf;
 	xmlTextWriterPtr w = writer_new(&buf);
+	struct strbuf loc = STRBUF_INIT;
 	char d[40];
 
 	xmlTextWriterStartElement(w, X("urlset"));
 	xmlTextWriterWriteAttribute(w, X("xmlns"), X("http://www.sitemaps.org/schemas/sitemap/0.9"));
 	for (size_t i = 0; i < n; i++) {
 		xmlTextWriterStartElement(w, X("url"));
-		xmlTextWriterWriteElement(w, X("loc"), X(urls[i].loc));
+		strbuf_reset(&loc);
+		strbuf_adds(&loc, base);
+		strbuf_adds(&loc, urls[i].path);
+		xmlTextWriterWriteElement(w, X("loc"), X(loc.buf));
 		if (urls[i].lastmod != INT64_MIN) {
 			date_utc(d, sizeof(d), urls[i].lastmod);
 			xmlTextWriterWriteElement(w, X("lastmod"), X(d));
@@ -56,6 +61,7 @@ void sitemap_write(struct strbuf *out, const struct sitemap_url *urls, size_t n)
 	}
 	xmlTextWriterEndElement(w);
 	writer_done(w, buf, out);
+	strbuf_release(&loc);
 }
 
 void sitemap_index_write(struct strbuf *out, const char *const *locs, size_t n)

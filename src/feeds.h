@@ -9,14 +9,15 @@
 struct strbuf;
 
 struct sitemap_url {
-	const char *loc;	/* absolute */
+	const char *path;	/* "/gigs/"; the loc is base + path */
 	int64_t lastmod;	/* microseconds, or INT64_MIN */
 };
 
 #define SITEMAP_MAX_URLS 50000
 
-/* Writes one <urlset> of urls[0..n) into out. */
-void sitemap_write(struct strbuf *out, const struct sitemap_url *urls, size_t n);
+/* Writes one <urlset> of urls[0..n), each at base + path, into out. */
+void sitemap_write(struct strbuf *out, const char *base, const struct sitemap_url *urls,
+		   size_t n);
 /* Writes a <sitemapindex> naming locs[0..n). */
 void sitemap_index_write(struct strbuf *out, const char *const *locs, size_t n);
 

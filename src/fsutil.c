@@ -76,7 +76,12 @@ static int write_all(int fd, const void *data, size_t len)
 
 int write_file(const char *path, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	return write_file_at(AT_FDCWD, path, data, len);
+}
+
+int write_file_at(int dirfd, const char *path, const void *data, size_t len)
+{
+	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int e;
 
 	if (fd < 0)

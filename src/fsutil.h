@@ -16,6 +16,8 @@ int write_file_atomic(const char *path, const void *data, size_t len);
 
 /* Writes data to a new file at path (no temporary: for staging trees). */
 int write_file(const char *path, const void *data, size_t len);
+/* The same, with path relative to the directory open as dirfd. */
+int write_file_at(int dirfd, const char *path, const void *data, size_t len);
 
 /* Creates dir and its missing parents. Returns 0, or -1 with errno set. */
 int mkdirs(const char *dir);

@@ -15,6 +15,7 @@
 #include "value.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -26,6 +27,8 @@
 #include <unistd.h>
 
 /* One file of the output: a rendered page or bytes made some other way. */
+struct build;
+
 /* One page of a listing; its context is made when it is rendered. */
 struct listing_page {
 	struct value **items;		/* the whole listing, shared */
@@ -41,6 +44,9 @@ struct job {
 	const struct value *ctx;	/* ready, or NULL: made from row or lp */
 	const struct crow *row;		/* a collection row's page */
 	const struct listing_page *lp;	/* a listing's page */
+	/* or bytes made by a worker from other jobs' results (sitemaps) */
+	void (*gen)(const struct build *b, const void *arg, struct strbuf *out);
+	const void *gen_arg;
 	const char *out;		/* path below the output directory */
 	const char *src;		/* the input it comes from, for messages */
 	char *data;			/* rendered bytes (malloc'd) */
@@ -63,6 +69,7 @@ struct build {
 	struct job *jobs;
 	size_t njobs, ajobs;
 	const char *stage;		/* staging directory, or NULL (dry run) */
+	int stage_fd;			/* it, open, for paths relative to it */
 	atomic_size_t next, done;
 	atomic_int failed;
 	bool progress;
@@ -369,7 +376,7 @@ static struct value *page_meta(struct build *b, struct arena *a, const char *tit
 						: value_null(a));
 	value_map_set(a, v, "url", value_str_nocopy(a, url, strlen(url)));
 	value_map_set(a, v, "permalink",
-		      value_str(a, arena_printf(a, "%s%s", b->cfg.env[b->env].base_url, url)));
+		      value_str(a, arena_cat(a, b->cfg.env[b->env].base_url, url)));
 	return v;
 }
 
@@ -468,7 +475,7 @@ static void plan_listing(struct build *b, const struct mustache_tpl *tpl, const 
 		memset(&j, 0, sizeof(j));
 		j.tpl = tpl;
 		j.lp = lp;
-		j.out = arena_printf(a, "%sindex.html", url + 1);
+		j.out = arena_cat(a, url + 1, "index.html");
 		j.src = src;
 		j.page = true;
 		j.url = url;
@@ -701,9 +708,28 @@ static int load_collections(struct build *b)
 
 /* ---- sitemap, feed, robots --------------------------------------------- */
 
-static int cmp_url(const void *x, const void *y)
+struct sitemap_part {
+	const struct sitemap_url *urls;
+	size_t n;
+};
+
+static void gen_sitemap(const struct build *b, const void *arg, struct strbuf *out)
 {
-	return strcmp(((const struct sitemap_url *)x)->loc, ((const struct sitemap_url *)y)->loc);
+	const struct sitemap_part *p = arg;
+
+	sitemap_write(out, b->cfg.env[b->env].base_url, p->urls, p->n);
+}
+
+static void add_gen_job(struct build *b, const char *out, const void *arg)
+{
+	struct job j;
+
+	memset(&j, 0, sizeof(j));
+	j.out = out;
+	j.src = b->cfg.path;
+	j.gen = gen_sitemap;
+	j.gen_arg = arg;
+	add_job(b, &j);
 }
 
 static void add_data_job(struct build *b, const char *out, struct strbuf *sb)
@@ -717,42 +743,47 @@ static void add_data_job(struct build *b, const char *out, struct strbuf *sb)
 	add_job(b, &j);
 }
 
+/* The sitemap lists pages in the order they were planned (content, then
+ * collections: deterministic). Its parts are written by the workers,
+ * beside the pages. */
 static void plan_sitemap(struct build *b)
 {
 	struct arena *a = &b->arena;
 	const char *base = b->cfg.env[b->env].base_url;
-	struct sitemap_url *urls = xcalloc(b->njobs + 1, sizeof(*urls));
-	struct strbuf sb = STRBUF_INIT;
+	struct sitemap_url *urls = arena_alloc(a, (b->njobs + 1) * sizeof(*urls));
 	size_t n = 0;
 
 	for (size_t i = 0; i < b->njobs; i++)
 		if (b->jobs[i].page && b->jobs[i].url) {
-			urls[n].loc = arena_printf(a, "%s%s", base, b->jobs[i].url);
+			urls[n].path = b->jobs[i].url;
 			urls[n].lastmod = b->jobs[i].lastmod;
 			n++;
 		}
-	qsort(urls, n, sizeof(*urls), cmp_url);
 	if (n <= SITEMAP_MAX_URLS) {
-		sitemap_write(&sb, urls, n);
-		add_data_job(b, "sitemap.xml", &sb);
+		struct sitemap_part *p = arena_alloc(a, sizeof(*p));
+
+		p->urls = urls;
+		p->n = n;
+		add_gen_job(b, "sitemap.xml", p);
 	} else {
 		size_t parts = (n + SITEMAP_MAX_URLS - 1) / SITEMAP_MAX_URLS;
 		const char **locs = arena_alloc(a, parts * sizeof(*locs));
+		struct strbuf sb = STRBUF_INIT;
 
-		for (size_t p = 0; p < parts; p++) {
-			size_t start = p * SITEMAP_MAX_URLS;
-			size_t cnt = n - start < SITEMAP_MAX_URLS ? n - start : SITEMAP_MAX_URLS;
-			const char *name = arena_printf(a, "sitemap-%zu.xml", p + 1);
+		for (size_t k = 0; k < parts; k++) {
+			struct sitemap_part *p = arena_alloc(a, sizeof(*p));
+			const char *name = arena_printf(a, "sitemap-%zu.xml", k + 1);
 
-			sitemap_write(&sb, urls + start, cnt);
-			add_data_job(b, name, &sb);
-			locs[p] = arena_printf(a, "%s/%s", base, name);
+			p->urls = urls + k * SITEMAP_MAX_URLS;
+			p->n = n - k * SITEMAP_MAX_URLS < SITEMAP_MAX_URLS ? n - k * SITEMAP_MAX_URLS
+									  : SITEMAP_MAX_URLS;
+			add_gen_job(b, name, p);
+			locs[k] = arena_printf(a, "%s/%s", base, name);
 		}
 		sitemap_index_write(&sb, locs, parts);
 		add_data_job(b, "sitemap.xml", &sb);
+		strbuf_release(&sb);
 	}
-	free(urls);
-	strbuf_release(&sb);
 }
 
 /* Plain text for a feed summary: no control characters XML forbids, and
@@ -882,15 +913,19 @@ static int write_job(struct build *b, struct job *j)
 	int rc = 0;
 
 	if (slash) {
-		strbuf_addf(&path, "%s/%.*s", b->stage, (int)(slash - j->out), j->out);
-		if (mkdir(path.buf, 0755) < 0 && errno != EEXIST && mkdirs(path.buf) < 0)
-			rc = diag_syserror(b->d, j->out, "cannot create %s: %s", path.buf,
-					   strerror(errno));
-		strbuf_reset(&path);
+		strbuf_add(&path, j->out, (size_t)(slash - j->out));
+		if (mkdirat(b->stage_fd, path.buf, 0755) < 0 && errno != EEXIST) {
+			/* a parent is missing too: the slow way, once per parent */
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/%.*s", b->stage, (int)(slash - j->out), j->out);
+			if (mkdirs(path.buf) < 0)
+				rc = diag_syserror(b->d, j->out, "cannot create %s: %s", path.buf,
+						   strerror(errno));
+		}
 	}
-	strbuf_addf(&path, "%s/%s", b->stage, j->out);
-	if (!rc && write_file(path.buf, j->data, j->len) < 0)
-		rc = diag_syserror(b->d, j->out, "cannot write %s: %s", path.buf, strerror(errno));
+	if (!rc && write_file_at(b->stage_fd, j->out, j->data, j->len) < 0)
+		rc = diag_syserror(b->d, j->out, "cannot write %s/%s: %s", b->stage, j->out,
+				   strerror(errno));
 
 	strbuf_release(&path);
 	return rc;
@@ -933,7 +968,7 @@ static void *worker(void *arg)
 
 			/* contexts of collection pages are made here and dropped
 			 * after the page: memory follows the snapshot, not the pages */
-			arena_release(&scratch);
+			arena_reset(&scratch);
 			if (j->row)
 				ctx = row_context(b, &scratch, j->row);
 			else if (j->lp)
@@ -952,6 +987,16 @@ static void *worker(void *arg)
 			j->len = sb.len;
 			if (b->stage) {
 				/* write straight from the buffer: no copy per page */
+				j->data = sb.buf;
+				if (write_job(b, j) < 0)
+					atomic_store(&b->failed, 1);
+				j->data = NULL;
+			}
+		} else if (j->gen) {
+			strbuf_reset(&sb);
+			j->gen(b, j->gen_arg, &sb);
+			j->len = sb.len;
+			if (b->stage && !atomic_load(&b->failed)) {
 				j->data = sb.buf;
 				if (write_job(b, j) < 0)
 					atomic_store(&b->failed, 1);
@@ -1083,10 +1128,19 @@ static int write_output(struct build *b)
 				  strerror(errno));
 	}
 	b->stage = st.tmp;
+	b->stage_fd = open(st.tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->stage_fd < 0) {
+		int e = errno;
+
+		staging_abort(&st);
+		return diag_syserror(b->d, out, "cannot open the staging directory: %s", strerror(e));
+	}
 	if (run_jobs(b) < 0) {
+		close(b->stage_fd);
 		staging_abort(&st);
 		return -1;
 	}
+	close(b->stage_fd);
 	if (staging_commit(&st) < 0) {
 		int e = errno;
 
@@ -1122,7 +1176,7 @@ static int reference_time(struct build *b)
 static void release(struct build *b)
 {
 	for (size_t i = 0; i < b->njobs; i++) {
-		if (!b->jobs[i].tpl)
+		if (!b->jobs[i].tpl && !b->jobs[i].gen)
 			free(b->jobs[i].data);
 		free(b->jobs[i].errors);
 	}
