@@ -582,9 +582,19 @@ static int cmp_rows(const void *x, const void *y, void *ctx)
 
 const char *page_url(struct arena *a, const char *base, long p)
 {
+	char num[32], *e = num + sizeof(num) - 1, *s = e;
+
 	if (p <= 1)
 		return base;
-	return arena_printf(a, "%spage/%ld/", base, p);
+	/* BASE "page/" N "/", without printf: this runs for every link to a page */
+	*s = '\0';
+	*--s = '/';
+	do
+		*--s = (char)('0' + p % 10);
+	while (p /= 10);
+	s -= 5;
+	memcpy(s, "page/", 5);
+	return arena_cat(a, base, s);
 }
 
 static int find_field(const struct collection_cfg *c, const char *name)

@@ -241,33 +241,115 @@ void ts_local(int64_t us, const struct tz *z, struct tm_local *t)
 	t->wday = (int)(((days % 7) + 11) % 7);
 }
 
+/* Small writers instead of snprintf: these run for every date on every
+ * page. Each returns the end of what it wrote. */
+static char *put2(char *p, int v)
+{
+	*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+static char *put4(char *p, int v)
+{
+	p = put2(p, v / 100);
+	return put2(p, v % 100);
+}
+
+static char *putn(char *p, int v)
+{
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+static char *puts3(char *p, const char *s)
+{
+	*p++ = s[0];
+	*p++ = s[1];
+	*p++ = s[2];
+	return p;
+}
+
+/* Every buffer passed here is at least 32 bytes (the callers' are 40 or 48). */
 void ts_iso(char *buf, size_t n, const struct tm_local *t)
 {
 	int off = t->offset < 0 ? -t->offset : t->offset;
+	char *p = buf;
 
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", t->year, t->month, t->day,
-		 t->hour, t->min, t->sec, t->offset < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
+	(void)n;
+	p = put4(p, t->year);
+	*p++ = '-';
+	p = put2(p, t->month);
+	*p++ = '-';
+	p = put2(p, t->day);
+	*p++ = 'T';
+	p = put2(p, t->hour);
+	*p++ = ':';
+	p = put2(p, t->min);
+	*p++ = ':';
+	p = put2(p, t->sec);
+	*p++ = t->offset < 0 ? '-' : '+';
+	p = put2(p, off / 3600);
+	*p++ = ':';
+	p = put2(p, off % 3600 / 60);
+	*p = '\0';
 }
 
 void ts_human(char *buf, size_t n, const struct tm_local *t)
 {
-	snprintf(buf, n, "%s %d %s %04d, %02d:%02d", tz_day_abbr[t->wday], t->day,
-		 tz_month_abbr[t->month - 1], t->year, t->hour, t->min);
+	char *p = buf;
+
+	(void)n;
+	p = puts3(p, tz_day_abbr[t->wday]);
+	*p++ = ' ';
+	p = putn(p, t->day);
+	*p++ = ' ';
+	p = puts3(p, tz_month_abbr[t->month - 1]);
+	*p++ = ' ';
+	p = put4(p, t->year);
+	*p++ = ',';
+	*p++ = ' ';
+	p = put2(p, t->hour);
+	*p++ = ':';
+	p = put2(p, t->min);
+	*p = '\0';
 }
 
 void ts_date(char *buf, size_t n, const struct tm_local *t)
 {
-	snprintf(buf, n, "%d %s %04d", t->day, tz_month_abbr[t->month - 1], t->year);
+	char *p = buf;
+
+	(void)n;
+	p = putn(p, t->day);
+	*p++ = ' ';
+	p = puts3(p, tz_month_abbr[t->month - 1]);
+	*p++ = ' ';
+	p = put4(p, t->year);
+	*p = '\0';
 }
 
 void ts_short(char *buf, size_t n, const struct tm_local *t)
 {
-	snprintf(buf, n, "%s %d", tz_month_abbr[t->month - 1], t->day);
+	char *p = buf;
+
+	(void)n;
+	p = puts3(p, tz_month_abbr[t->month - 1]);
+	*p++ = ' ';
+	p = putn(p, t->day);
+	*p = '\0';
 }
 
 void ts_clock(char *buf, size_t n, const struct tm_local *t)
 {
-	snprintf(buf, n, "%02d:%02d", t->hour, t->min);
+	char *p = buf;
+
+	(void)n;
+	p = put2(p, t->hour);
+	*p++ = ':';
+	p = put2(p, t->min);
+	*p = '\0';
 }
 
 void ts_rfc3339_utc(char *buf, size_t n, int64_t us)
@@ -276,6 +358,8 @@ void ts_rfc3339_utc(char *buf, size_t n, int64_t us)
 	struct tm_local t;
 
 	ts_local(us, &utc, &t);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.hour, t.min,
-		 t.sec);
+	ts_iso(buf, n, &t);
+	/* "+00:00" -> "Z" */
+	buf[19] = 'Z';
+	buf[20] = '\0';
 }
