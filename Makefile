@@ -50,7 +50,7 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/snapshot-facts $(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec
+test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/snapshot-facts $(B)/benchgen $(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec
 	@sh tests/run.sh $(B)
 
 bench: deps

@@ -38,7 +38,7 @@ static const char *const build_usage[] = {
 	"  -D, --drafts      include pages marked draft",
 	"  -j, --jobs N      render with N threads (default: one per core)",
 	"  -q, --quiet       no progress and no summary",
-	"  -v, --verbose     name every file written",
+	"  -v, --verbose     print how long each phase took",
 	NULL,
 };
 

@@ -74,6 +74,19 @@ else
 	notok "the default site builds from content/data/preset.json" "$(head -5 "$TMP/err")"
 fi
 
+# ---- past 50,000 URLs the sitemap becomes an index (plain pass only) -------
+if [ -z "${SKIP_CHROMIUM:-}" ] && [ -x "$(dirname "$FACTS")/benchgen" ]; then
+	"$(dirname "$FACTS")/benchgen" 40000 >"$TMP/big.sql"
+	if SOURCE_DATE_EPOCH=1735689600 "$BIN" build -q -C "$TMP/site" --snapshot "$TMP/big.sql" --out "$TMP/big" 2>/dev/null &&
+	   grep -q '<sitemapindex' "$TMP/big/sitemap.xml" && [ -f "$TMP/big/sitemap-2.xml" ] &&
+	   [ "$(grep -c '<loc>' "$TMP/big/sitemap-1.xml")" -eq 50000 ]; then
+		ok "past 50,000 URLs, sitemap.xml is an index of parts of 50,000"
+	else
+		notok "past 50,000 URLs, sitemap.xml is an index of parts of 50,000"
+	fi
+	rm -rf "$TMP/big" "$TMP/big.sql"
+fi
+
 # ---- the real PostgreSQL export in ../shared --------------------------------
 if [ ! -d "$SHARED" ]; then
 	echo "# skipped: $SHARED is absent (the PostgreSQL exports are in ../shared)"
