@@ -9,6 +9,8 @@ yaml-0.1:libyaml-dev
 libcmark:libcmark-dev
 jansson:libjansson-dev
 libxml-2.0:libxml2-dev
+libcrypto:libssl-dev
+zlib:zlib1g-dev
 cmocka:libcmocka-dev
 "
 missing=""

@@ -209,7 +209,7 @@ struct list {
 };
 
 static int list_walk(const char *root, const char *rel, const char *suffix,
-		     struct list *l)
+		     struct list *l, bool hidden)
 {
 	struct strbuf dir = STRBUF_INIT;
 	DIR *d;
@@ -228,7 +228,8 @@ static int list_walk(const char *root, const char *rel, const char *suffix,
 		struct strbuf path = STRBUF_INIT, relpath = STRBUF_INIT;
 		struct stat st;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' && (!hidden || !strcmp(de->d_name, ".") ||
+					      !strcmp(de->d_name, "..")))
 			continue;
 		strbuf_addf(&path, "%s/%s", dir.buf, de->d_name);
 		if (*rel)
@@ -237,7 +238,7 @@ static int list_walk(const char *root, const char *rel, const char *suffix,
 		if (stat(path.buf, &st) < 0) {
 			rc = -1;
 		} else if (S_ISDIR(st.st_mode)) {
-			if (list_walk(root, relpath.buf, suffix, l) < 0)
+			if (list_walk(root, relpath.buf, suffix, l, hidden) < 0)
 				rc = -1;
 		} else if (S_ISREG(st.st_mode)) {
 			size_t n = strlen(de->d_name), m = suffix ? strlen(suffix) : 0;
@@ -262,11 +263,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-long list_files(const char *dir, const char *suffix, char ***out)
+static long list_any(const char *dir, const char *suffix, char ***out, bool hidden)
 {
 	struct list l = { NULL, 0, 0 };
 
-	if (list_walk(dir, "", suffix, &l) < 0) {
+	if (list_walk(dir, "", suffix, &l, hidden) < 0) {
 		int e = errno;
 
 		free_list(l.items, (long)l.nr);
@@ -277,6 +278,16 @@ long list_files(const char *dir, const char *suffix, char ***out)
 		qsort(l.items, l.nr, sizeof(*l.items), cmp_str);
 	*out = l.items;
 	return (long)l.nr;
+}
+
+long list_files(const char *dir, const char *suffix, char ***out)
+{
+	return list_any(dir, suffix, out, false);
+}
+
+long list_files_all(const char *dir, char ***out)
+{
+	return list_any(dir, NULL, out, true);
 }
 
 void free_list(char **list, long n)

@@ -33,6 +33,8 @@ bool path_exists(const char *path);
  * Returns the count, or -1 with errno set. *out is a malloc'd array of
  * malloc'd strings; free with free_list(). */
 long list_files(const char *dir, const char *suffix, char ***out);
+/* Like list_files, but hidden entries are listed too (static/.well-known). */
+long list_files_all(const char *dir, char ***out);
 void free_list(char **list, long n);
 
 /* Copies a regular file. Returns 0, or -1 with errno set. */

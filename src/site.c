@@ -1,5 +1,6 @@
 #include "site.h"
 #include "arena.h"
+#include "assets.h"
 #include "collection.h"
 #include "config.h"
 #include "content.h"
@@ -25,6 +26,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* One file of the output: a rendered page or bytes made some other way. */
 struct build;
@@ -52,6 +54,8 @@ struct job {
 	char *data;			/* rendered bytes (malloc'd) */
 	size_t len;
 	char *errors;			/* messages of a failed render (malloc'd) */
+	bool borrowed;			/* data belongs to someone else (assets) */
+	size_t gz;			/* bytes of its .gz sibling, if one was written */
 	bool page;			/* counts as a page in the summary */
 	const char *url;		/* pages: for the sitemap (NULL: left out) */
 	int64_t lastmod;		/* pages: microseconds, or INT64_MIN */
@@ -82,6 +86,7 @@ struct build {
 	struct value *env_v;
 	struct value *site_v;		/* the site as collection pages see it */
 	struct value *colls_v;		/* counts and groups, for every page */
+	struct assets assets;
 };
 
 static double now_seconds(void)
@@ -873,36 +878,98 @@ static void plan_robots(struct build *b)
 	add_data_job(b, "robots.txt", &sb);
 }
 
+/* assets/ under hashed names, their manifest, and static/ as it is. */
 static int plan_assets(struct build *b)
 {
+	struct arena *a = &b->arena;
+	struct strbuf sb = STRBUF_INIT;
 	char **files;
-	long n = list_files("assets", NULL, &files);
+	long n;
+	struct job j;
 
-	if (n < 0)
-		return errno == ENOENT ? 0 :
-		       diag_syserror(b->d, "assets", "cannot list: %s", strerror(errno));
-	for (long i = 0; i < n; i++) {
-		struct strbuf path = STRBUF_INIT;
-		struct job j;
+	for (size_t i = 0; i < b->assets.n; i++) {
+		const struct asset *as = &b->assets.a[i];
 
 		memset(&j, 0, sizeof(j));
-		strbuf_addf(&path, "assets/%s", files[i]);
-		if (read_file(path.buf, &j.data, &j.len) < 0) {
-			diag_syserror(b->d, path.buf, "cannot read: %s", strerror(errno));
-			strbuf_release(&path);
+		j.out = arena_cat(a, "assets/", as->hashed);
+		j.src = arena_cat(a, "assets/", as->logical);
+		j.data = as->data;
+		j.len = as->len;
+		j.borrowed = true;
+		add_job(b, &j);
+	}
+	if (b->assets.n) {
+		assets_manifest(&b->assets, &sb);
+		add_data_job(b, "assets/manifest.json", &sb);
+	}
+	n = list_files_all("static", &files);
+	if (n < 0)
+		return errno == ENOENT ? 0 :
+		       diag_syserror(b->d, "static", "cannot list: %s", strerror(errno));
+	for (long i = 0; i < n; i++) {
+		const char *path = arena_cat(a, "static/", files[i]);
+
+		memset(&j, 0, sizeof(j));
+		if (read_file(path, &j.data, &j.len) < 0) {
+			diag_syserror(b->d, path, "cannot read: %s", strerror(errno));
 			free_list(files, n);
 			return -1;
 		}
-		j.out = arena_strdup(&b->arena, path.buf);
-		j.src = j.out;
+		j.out = arena_strdup(a, files[i]);
+		j.src = path;
 		add_job(b, &j);
-		strbuf_release(&path);
 	}
 	free_list(files, n);
+	strbuf_release(&sb);
 	return 0;
 }
 
 /* ---- rendering and writing -------------------------------------------- */
+
+static bool compressible(const char *path)
+{
+	static const char *const ext[] = { ".html", ".css", ".js", ".mjs", ".json", ".xml",
+					   ".txt", ".svg", ".map", ".webmanifest", ".csv" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
+		if (str_endswith(path, ext[i]))
+			return true;
+	return false;
+}
+
+/* A .gz sibling at best compression, where it saves bytes. zlib's gzip
+ * header carries no time and no name, so it is the same on every build. */
+static int write_gz(struct build *b, struct job *j)
+{
+	z_stream z;
+	size_t cap = j->len + j->len / 100 + 64;
+	unsigned char *out = xmalloc(cap);
+	char *name;
+	int rc = 0;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		die("cannot initialise zlib");
+	z.next_in = (unsigned char *)j->data;
+	z.avail_in = (uInt)j->len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		die("zlib could not compress %s", j->out);
+	if (z.total_out < j->len) {
+		name = xmalloc(strlen(j->out) + 4);
+		strcpy(name, j->out);
+		strcat(name, ".gz");
+		if (write_file_at(b->stage_fd, name, out, z.total_out) < 0)
+			rc = diag_syserror(b->d, j->out, "cannot write %s.gz: %s", j->out, strerror(errno));
+		else
+			j->gz = z.total_out;
+		free(name);
+	}
+	deflateEnd(&z);
+	free(out);
+	return rc;
+}
 
 /* Writes a job's bytes, making its directory first: in the workers, so
  * that a hundred thousand directories are not made one after another. */
@@ -926,6 +993,8 @@ static int write_job(struct build *b, struct job *j)
 	if (!rc && write_file_at(b->stage_fd, j->out, j->data, j->len) < 0)
 		rc = diag_syserror(b->d, j->out, "cannot write %s/%s: %s", b->stage, j->out,
 				   strerror(errno));
+	if (!rc && j->len >= 1024 && compressible(j->out))
+		rc = write_gz(b, j);
 
 	strbuf_release(&path);
 	return rc;
@@ -950,7 +1019,7 @@ static void progress(struct build *b)
 static void *worker(void *arg)
 {
 	struct build *b = arg;
-	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT, fixed = STRBUF_INIT;
 	struct arena scratch = ARENA_INIT;
 	struct diag jd;
 
@@ -984,10 +1053,19 @@ static void *worker(void *arg)
 				progress(b);
 				continue;
 			}
-			j->len = sb.len;
+			/* asset URLs to hashed names, SRI on scripts and stylesheets */
+			strbuf_reset(&fixed);
+			if (assets_rewrite_html(&b->assets, b->cfg.env[b->env].base_url, j->out,
+						j->src, sb.buf, sb.len, &fixed, &jd) < 0) {
+				j->errors = strbuf_detach(&errs, NULL);
+				atomic_store(&b->failed, 1);
+				progress(b);
+				continue;
+			}
+			j->len = fixed.len;
 			if (b->stage) {
 				/* write straight from the buffer: no copy per page */
-				j->data = sb.buf;
+				j->data = fixed.buf;
 				if (write_job(b, j) < 0)
 					atomic_store(&b->failed, 1);
 				j->data = NULL;
@@ -1009,6 +1087,7 @@ static void *worker(void *arg)
 	}
 	strbuf_release(&sb);
 	strbuf_release(&errs);
+	strbuf_release(&fixed);
 	arena_release(&scratch);
 	return NULL;
 }
@@ -1176,13 +1255,14 @@ static int reference_time(struct build *b)
 static void release(struct build *b)
 {
 	for (size_t i = 0; i < b->njobs; i++) {
-		if (!b->jobs[i].tpl && !b->jobs[i].gen)
+		if (!b->jobs[i].tpl && !b->jobs[i].gen && !b->jobs[i].borrowed)
 			free(b->jobs[i].data);
 		free(b->jobs[i].errors);
 	}
 	free(b->jobs);
 	mustache_set_free(b->tpls);
 	collections_free(b->colls, b->ncolls);
+	assets_release(&b->assets);
 	snapshot_release(&b->snap);
 	arena_release(&b->arena);
 	pthread_mutex_destroy(&b->progress_lock);
@@ -1211,6 +1291,9 @@ int site_build(const struct build_opts *o, struct diag *d)
 	if (load_templates(&b) < 0)
 		rc = -1;
 	if (content_load("content", o->drafts, &b.pages, &b.npages, &b.arena, d) < 0)
+		rc = -1;
+	/* pages need the assets' final names, in check as in build */
+	if (assets_load(&b.assets, d) < 0)
 		rc = -1;
 	if (!rc) {
 		b.tz = tz_find(b.cfg.time_zone);

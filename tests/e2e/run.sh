@@ -82,7 +82,7 @@ cd "$TMP" || exit 1
 [ -f elsewhere/index.html ] && ok "-C DIR --out OUT writes OUT relative to the caller" || notok "-C DIR --out OUT writes OUT relative to the caller"
 # summary line, quiet and the success exit code
 out=$("$BIN" build -C site); rc=$?
-echo "$out" | grep -Eq '^7 pages, 10 files, [0-9]+ bytes written to dist in [0-9.]+ s$' && [ $rc -eq 0 ] &&
+echo "$out" | grep -Eq '^7 pages, 16 files, [0-9]+ bytes written to dist in [0-9.]+ s$' && [ $rc -eq 0 ] &&
 	ok "build ends with one line: pages, files, bytes, seconds" || notok "build ends with one summary line" "$out"
 [ -z "$("$BIN" build -q -C site 2>&1)" ] && ok "-q prints nothing" || notok "-q prints nothing"
 # check writes nothing
@@ -126,6 +126,36 @@ for c in "$HERE"/errors/*/; do
 		ok "error $name: exit $want_rc, exact message, nothing written"
 	fi
 done
+
+# ---- content hashes: an edited image renames itself and what uses it -------
+cd "$TMP" || exit 1
+rm -rf h && cp -r "$HERE/golden/basic/site" h
+"$BIN" build -q -C h --out "$TMP/h1"
+printf 'changed' >>h/assets/img/dot.png
+"$BIN" build -q -C h --out "$TMP/h2"
+(cd "$TMP/h1" && find . -type f | sort) >"$TMP/names1"
+(cd "$TMP/h2" && find . -type f | sort) >"$TMP/names2"
+renamed=$(diff "$TMP/names1" "$TMP/names2" | grep '^<' | sed 's/^< .\/assets\///' | sed 's/\.[0-9a-f]\{16\}\./.*./' | sort | tr '\n' ' ')
+if [ "$renamed" = "css/print.*.css css/site.*.css css/site.*.css.gz img/dot.*.png " ] ||
+   [ "$renamed" = "css/print.*.css css/site.*.css img/dot.*.png " ]; then
+	ok "an edited image renames exactly itself and the stylesheets that use it"
+else
+	notok "an edited image renames exactly itself and the stylesheets that use it" "renamed: $renamed"
+fi
+page=$(grep -o 'href="/assets/css/site\.[0-9a-f]*\.css" integrity="sha384-[^"]*"' "$TMP/h2/index.html")
+css=$(ls "$TMP"/h2/assets/css/site.*.css)
+sri="sha384-$(openssl dgst -sha384 -binary "$css" | openssl base64 -A)"
+case "$page" in
+*"$sri"*) ok "stylesheets carry integrity=sha384 of their exact bytes" ;;
+*) notok "stylesheets carry integrity=sha384 of their exact bytes" "$page vs $sri" ;;
+esac
+grep -q "url(/assets/img/dot\.[0-9a-f]*\.png?v=1#x)" "$TMP"/h2/assets/css/print.*.css &&
+	ok "CSS url() with a query keeps it on the hashed name" || notok "CSS url() with a query keeps it on the hashed name"
+[ -f "$TMP/h2/favicon.ico" ] && [ -f "$TMP/h2/.well-known/apple-app-site-association" ] &&
+	ok "static/ keeps its names (favicon.ico, .well-known/)" || notok "static/ keeps its names (favicon.ico, .well-known/)"
+gzip -t "$TMP/h2/index.html.gz" 2>/dev/null && [ "$(gzip -dc "$TMP/h2/index.html.gz" | cmp - "$TMP/h2/index.html" && echo same)" = same ] &&
+	ok ".gz siblings hold the same bytes" || notok ".gz siblings hold the same bytes"
+cd "$TMP/site" 2>/dev/null || cd "$TMP" || exit 1
 
 # ---- the man page documents every command and option -----------------------
 MAN=$HERE/../../doc/presetgen.1

@@ -1,0 +1,505 @@
+#include "assets.h"
+#include "diag.h"
+#include "fsutil.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* 16 hex digits (64 bits) of SHA-256: collisions among a site's assets do
+ * not happen in practice, and names stay short. */
+#define HASH_HEX 16
+
+static void digest(const EVP_MD *md, const void *data, size_t len, unsigned char *out,
+		   unsigned *n)
+{
+	if (!EVP_Digest(data, len, out, n, md, NULL))
+		die("cannot compute a digest");
+}
+
+static char *sri(const void *data, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], b64[100];
+	unsigned n;
+	struct strbuf sb = STRBUF_INIT;
+
+	digest(EVP_sha384(), data, len, md, &n);
+	EVP_EncodeBlock(b64, md, (int)n);
+	strbuf_addf(&sb, "sha384-%s", b64);
+	return strbuf_detach(&sb, NULL);
+}
+
+static char *hashed_name(const char *logical, const void *data, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n;
+	struct strbuf sb = STRBUF_INIT;
+	const char *slash = strrchr(logical, '/');
+	const char *base = slash ? slash + 1 : logical;
+	const char *dot = strrchr(base, '.');
+
+	digest(EVP_sha256(), data, len, md, &n);
+	if (dot && dot != base)
+		strbuf_add(&sb, logical, (size_t)(dot - logical));
+	else
+		strbuf_adds(&sb, logical);
+	strbuf_addch(&sb, '.');
+	for (int i = 0; i < HASH_HEX / 2; i++)
+		strbuf_addf(&sb, "%02x", md[i]);
+	if (dot && dot != base)
+		strbuf_adds(&sb, dot);
+	return strbuf_detach(&sb, NULL);
+}
+
+const struct asset *assets_find(const struct assets *as, const char *logical)
+{
+	/* sorted by logical name (list_files sorts): binary search */
+	size_t lo = 0, hi = as->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(as->a[mid].logical, logical);
+
+		if (!c)
+			return &as->a[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool external(const char *s, size_t n)
+{
+	return (n >= 5 && !strncasecmp(s, "data:", 5)) || (n >= 5 && !strncasecmp(s, "http:", 5)) ||
+	       (n >= 6 && !strncasecmp(s, "https:", 6)) || (n >= 2 && s[0] == '/' && s[1] == '/') ||
+	       (n >= 1 && s[0] == '#') || (n >= 7 && !strncasecmp(s, "mailto:", 7));
+}
+
+/* Resolves a reference from a stylesheet in dir (relative to assets/) into
+ * a logical name; NULL if it points outside assets/ or is not ours. */
+static char *resolve(const char *dir, const char *ref, size_t n, bool *outside)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *parts[64];
+	int np = 0;
+	char *tmp, *tok, *save = NULL;
+
+	*outside = false;
+	if (n >= 8 && !strncmp(ref, "/assets/", 8)) {
+		strbuf_add(&sb, ref + 8, n - 8);
+	} else if (n && ref[0] == '/') {
+		return NULL;	/* a site path that is not an asset: left alone */
+	} else {
+		if (*dir)
+			strbuf_addf(&sb, "%s/", dir);
+		strbuf_add(&sb, ref, n);
+	}
+	tmp = strbuf_detach(&sb, NULL);
+	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (!np) {
+				*outside = true;
+				free(tmp);
+				return NULL;
+			}
+			np--;
+			continue;
+		}
+		if (np == 64)
+			break;
+		parts[np++] = tok;
+	}
+	for (int i = 0; i < np; i++)
+		strbuf_addf(&sb, "%s%s", i ? "/" : "", parts[i]);
+	free(tmp);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int compute(struct assets *as, size_t i, struct diag *d);
+
+/* Rewrites one reference (s, n) found at offset off in a stylesheet. */
+static int css_ref(struct assets *as, size_t self, const char *src, size_t off, const char *s,
+		   size_t n, struct strbuf *out, struct diag *d)
+{
+	struct asset *a = &as->a[self];
+	char dir[4096];
+	const char *slash = strrchr(a->logical, '/');
+	size_t q = 0;
+	bool outside;
+	char *logical;
+	const struct asset *t;
+	int rc = 0;
+
+	if (external(s, n) || !n) {
+		strbuf_add(out, s, n);
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - a->logical) : 0, a->logical);
+	/* ?query and #fragment stay on the rewritten URL */
+	while (q < n && s[q] != '?' && s[q] != '#')
+		q++;
+	logical = resolve(dir, s, q, &outside);
+	if (!logical && !outside) {
+		strbuf_add(out, s, n);
+		return 0;
+	}
+	t = logical ? assets_find(as, logical) : NULL;
+	if (!t) {
+		unsigned l, c;
+		struct strbuf path = STRBUF_INIT;
+
+		text_position(src, off, &l, &c);
+		strbuf_addf(&path, "assets/%s", a->logical);
+		rc = diag_error(d, path.buf, l, c, "'%.*s' is not a file under assets/", (int)n, s);
+		strbuf_release(&path);
+		strbuf_add(out, s, n);
+	} else if (compute(as, (size_t)(t - as->a), d) < 0) {
+		rc = -1;
+	} else {
+		strbuf_addf(out, "/assets/%s", t->hashed);
+		strbuf_add(out, s + q, n - q);
+	}
+	free(logical);
+	return rc;
+}
+
+/* A stylesheet with url() and @import "..." rewritten; comments skipped. */
+static int rewrite_css(struct assets *as, size_t self, const char *src, size_t len,
+		       struct strbuf *out, struct diag *d)
+{
+	size_t i = 0, copied = 0;
+	int rc = 0;
+
+	while (i < len) {
+		if (src[i] == '/' && i + 1 < len && src[i + 1] == '*') {
+			const char *e = memmem(src + i + 2, len - i - 2, "*/", 2);
+
+			i = e ? (size_t)(e - src) + 2 : len;
+			continue;
+		}
+		if (i + 4 <= len && !strncasecmp(src + i, "url(", 4)) {
+			size_t s = i + 4, e;
+			char quote = 0;
+
+			while (s < len && (src[s] == ' ' || src[s] == '\t'))
+				s++;
+			if (s < len && (src[s] == '"' || src[s] == '\''))
+				quote = src[s++];
+			e = s;
+			while (e < len && (quote ? src[e] != quote : src[e] != ')' && src[e] != ' '))
+				e++;
+			strbuf_add(out, src + copied, s - copied);
+			if (css_ref(as, self, src, s, src + s, e - s, out, d) < 0)
+				rc = -1;
+			copied = i = e;
+			continue;
+		}
+		if (i + 7 <= len && !strncasecmp(src + i, "@import", 7)) {
+			size_t s = i + 7, e;
+
+			while (s < len && (src[s] == ' ' || src[s] == '\t'))
+				s++;
+			if (s < len && (src[s] == '"' || src[s] == '\'')) {
+				char quote = src[s++];
+
+				e = s;
+				while (e < len && src[e] != quote)
+					e++;
+				strbuf_add(out, src + copied, s - copied);
+				if (css_ref(as, self, src, s, src + s, e - s, out, d) < 0)
+					rc = -1;
+				copied = i = e;
+				continue;
+			}
+			i = s;
+			continue;
+		}
+		i++;
+	}
+	strbuf_add(out, src + copied, len - copied);
+	return rc;
+}
+
+static int compute(struct assets *as, size_t i, struct diag *d)
+{
+	struct asset *a = &as->a[i];
+	int rc = 0;
+
+	if (a->state == 2)
+		return a->hashed ? 0 : -1;
+	if (a->state == 1) {
+		struct strbuf path = STRBUF_INIT;
+
+		strbuf_addf(&path, "assets/%s", a->logical);
+		diag_error(d, path.buf, 0, 0, "stylesheets import each other in a circle");
+		strbuf_release(&path);
+		return -1;
+	}
+	a->state = 1;
+	if (str_endswith(a->logical, ".css")) {
+		struct strbuf out = STRBUF_INIT;
+
+		rc = rewrite_css(as, i, a->data, a->len, &out, d);
+		free(a->data);
+		a->data = strbuf_detach(&out, &a->len);
+	}
+	a->state = 2;
+	if (rc < 0)
+		return -1;
+	a->hashed = hashed_name(a->logical, a->data, a->len);
+	a->sri = sri(a->data, a->len);
+	return 0;
+}
+
+int assets_load(struct assets *as, struct diag *d)
+{
+	char **files;
+	long n = list_files("assets", NULL, &files);
+	int rc = 0;
+
+	memset(as, 0, sizeof(*as));
+	if (n < 0)
+		return errno == ENOENT ? 0 : diag_syserror(d, "assets", "cannot list: %s", strerror(errno));
+	as->a = xcalloc((size_t)n + 1, sizeof(*as->a));
+	as->n = (size_t)n;
+	for (long i = 0; i < n; i++) {
+		struct strbuf path = STRBUF_INIT;
+
+		as->a[i].logical = files[i];
+		strbuf_addf(&path, "assets/%s", files[i]);
+		if (read_file(path.buf, &as->a[i].data, &as->a[i].len) < 0)
+			rc = diag_syserror(d, path.buf, "cannot read: %s", strerror(errno));
+		strbuf_release(&path);
+	}
+	free(files);	/* the names now belong to the assets */
+	for (size_t i = 0; !rc && i < as->n; i++)
+		if (compute(as, i, d) < 0)
+			rc = -1;
+	return rc;
+}
+
+void assets_release(struct assets *as)
+{
+	for (size_t i = 0; i < as->n; i++) {
+		free(as->a[i].logical);
+		free(as->a[i].hashed);
+		free(as->a[i].data);
+		free(as->a[i].sri);
+	}
+	free(as->a);
+	memset(as, 0, sizeof(*as));
+}
+
+void assets_manifest(const struct assets *as, struct strbuf *out)
+{
+	strbuf_adds(out, "{\n");
+	for (size_t i = 0; i < as->n; i++)
+		strbuf_addf(out, "  \"%s\": \"%s\"%s\n", as->a[i].logical, as->a[i].hashed,
+			    i + 1 < as->n ? "," : "");
+	strbuf_adds(out, "}\n");
+}
+
+/* ---- HTML ---------------------------------------------------------------- */
+
+struct html_ctx {
+	const struct assets *as;
+	const char *base_url;
+	const char *page;
+	const char *from;
+	const char *html;
+	struct diag *d;
+	int rc;
+};
+
+/* If (s, n) names an asset, returns it; on a missing one reports it. */
+static const struct asset *html_ref(struct html_ctx *h, const char *s, size_t n, size_t *prefix)
+{
+	size_t b = strlen(h->base_url), q = 0;
+	const struct asset *a;
+	char *logical;
+
+	if (n >= 8 && !strncmp(s, "/assets/", 8)) {
+		*prefix = 0;
+	} else if (n >= b + 8 && !strncmp(s, h->base_url, b) && !strncmp(s + b, "/assets/", 8)) {
+		*prefix = b;
+	} else {
+		return NULL;
+	}
+	s += *prefix + 8;
+	n -= *prefix + 8;
+	while (q < n && s[q] != '?' && s[q] != '#')
+		q++;
+	logical = xstrndup(s, q);
+	a = assets_find(h->as, logical);
+	if (!a) {
+		unsigned l, c;
+
+		text_position(h->html, (size_t)(s - 8 - *prefix - h->html), &l, &c);
+		h->rc = diag_error(h->d, h->page, l, c, "'/assets/%s' is not a file under assets/ "
+				   "(the page is made from %s)", logical, h->from);
+	}
+	free(logical);
+	return a;
+}
+
+/* Appends value (s, n) with each asset URL in it rewritten. srcset holds
+ * several "URL width" entries separated by commas. */
+static const struct asset *rewrite_value(struct html_ctx *h, const char *s, size_t n, bool srcset,
+					 struct strbuf *out)
+{
+	const struct asset *last = NULL;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t start = i, end, prefix;
+		const struct asset *a;
+
+		while (srcset && start < n && (s[start] == ' ' || s[start] == ','))
+			start++;
+		strbuf_add(out, s + i, start - i);
+		end = start;
+		while (end < n && (!srcset || (s[end] != ' ' && s[end] != ',')))
+			end++;
+		a = html_ref(h, s + start, end - start, &prefix);
+		if (a) {
+			size_t q = prefix + 8;
+
+			while (start + q < end && s[start + q] != '?' && s[start + q] != '#')
+				q++;
+			strbuf_add(out, s + start, prefix);
+			strbuf_addf(out, "/assets/%s", a->hashed);
+			strbuf_add(out, s + start + q, end - start - q);
+			last = a;
+		} else {
+			strbuf_add(out, s + start, end - start);
+		}
+		i = end;
+		while (srcset && i < n && s[i] != ',') {
+			strbuf_addch(out, s[i]);
+			i++;
+		}
+	}
+	return last;
+}
+
+static bool attr_is(const char *name, size_t n, const char *want)
+{
+	return strlen(want) == n && !strncasecmp(name, want, n);
+}
+
+int assets_rewrite_html(const struct assets *as, const char *base_url, const char *page,
+			const char *from, const char *html, size_t len, struct strbuf *out,
+			struct diag *d)
+{
+	struct html_ctx h = { as, base_url, page, from, html, d, 0 };
+	size_t i = 0, copied = 0;
+
+	if (!memmem(html, len, "/assets/", 8)) {
+		strbuf_add(out, html, len);
+		return 0;
+	}
+	while (i < len) {
+		const char *lt = memchr(html + i, '<', len - i);
+		size_t p, name_start;
+		bool script = false, link = false, stylesheet = false, integrity = false;
+		const struct asset *target = NULL;
+
+		if (!lt)
+			break;
+		p = (size_t)(lt - html) + 1;
+		if (p + 2 < len && html[p] == '!' && html[p + 1] == '-' && html[p + 2] == '-') {
+			const char *e = memmem(html + p, len - p, "-->", 3);
+
+			i = e ? (size_t)(e - html) + 3 : len;
+			continue;
+		}
+		if (p < len && (html[p] == '!' || html[p] == '?' || html[p] == '/')) {
+			/* <!DOCTYPE>, <?...?>, a closing tag: nothing to rewrite */
+			const char *e = memchr(html + p, '>', len - p);
+
+			i = e ? (size_t)(e - html) + 1 : len;
+			continue;
+		}
+		name_start = p;
+		while (p < len && ((html[p] | 0x20) >= 'a' && (html[p] | 0x20) <= 'z'))
+			p++;
+		if (p == name_start) {
+			i = p;
+			continue;
+		}
+		script = attr_is(html + name_start, p - name_start, "script");
+		link = attr_is(html + name_start, p - name_start, "link");
+		/* attributes */
+		while (p < len && html[p] != '>') {
+			size_t an, as0, vs, ve;
+			char quote = 0;
+
+			while (p < len && (html[p] == ' ' || html[p] == '\n' || html[p] == '\t' ||
+					   html[p] == '\r' || html[p] == '/'))
+				p++;
+			as0 = p;
+			while (p < len && html[p] != '=' && html[p] != ' ' && html[p] != '>' && html[p] != '/')
+				p++;
+			an = p - as0;
+			if (p >= len || html[p] != '=') {
+				if (attr_is(html + as0, an, "integrity"))
+					integrity = true;
+				if (!an)
+					p++;
+				continue;
+			}
+			p++;
+			if (p < len && (html[p] == '"' || html[p] == '\''))
+				quote = html[p++];
+			vs = p;
+			while (p < len && (quote ? html[p] != quote : html[p] != ' ' && html[p] != '>'))
+				p++;
+			ve = p;
+			if (quote && p < len)
+				p++;
+			if (attr_is(html + as0, an, "integrity")) {
+				integrity = true;
+			} else if (attr_is(html + as0, an, "rel")) {
+				stylesheet = memmem(html + vs, ve - vs, "stylesheet", 10) != NULL;
+			} else if (attr_is(html + as0, an, "href") || attr_is(html + as0, an, "src") ||
+				   attr_is(html + as0, an, "poster") || attr_is(html + as0, an, "content") ||
+				   attr_is(html + as0, an, "srcset")) {
+				const struct asset *a;
+
+				strbuf_add(out, html + copied, vs - copied);
+				a = rewrite_value(&h, html + vs, ve - vs, attr_is(html + as0, an, "srcset"),
+						  out);
+				if (a && (attr_is(html + as0, an, "href") || attr_is(html + as0, an, "src")))
+					target = a;
+				copied = ve;
+			}
+		}
+		if ((script || (link && stylesheet)) && target && !integrity) {
+			size_t end = p;
+
+			if (end > 0 && html[end - 1] == '/')
+				end--;
+			strbuf_add(out, html + copied, end - copied);
+			strbuf_addf(out, " integrity=\"%s\"", target->sri);
+			copied = end;
+		}
+		i = p < len ? p + 1 : len;
+		if (script) {
+			/* skip a script's body: '<' there is not markup */
+			const char *e = memmem(html + i, len - i, "</script", 8);
+
+			i = e ? (size_t)(e - html) : len;
+		}
+	}
+	strbuf_add(out, html + copied, len - copied);
+	return h.rc;
+}
