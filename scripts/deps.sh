@@ -11,6 +11,7 @@ jansson:libjansson-dev
 libxml-2.0:libxml2-dev
 libcrypto:libssl-dev
 zlib:zlib1g-dev
+libarchive:libarchive-dev
 cmocka:libcmocka-dev
 "
 missing=""
@@ -26,14 +27,15 @@ for pair in $need; do
 done
 # tests: pages with hostile data are opened in headless Chromium
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+# tests: vercel.json is checked with Vercel's own routing-utils (node)
+command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"
 # make bench: peak memory comes from GNU time
 [ -x /usr/bin/time ] || missing="$missing time"
 # tests: the ASan/UBSan run needs the sanitizer runtimes gcc ships
 if [ -z "$(cc -print-file-name=libasan.so 2>/dev/null | grep /)" ]; then
 	missing="$missing libasan8"
 fi
-[ -z "$missing" ] && exit 0
-
+if [ -n "$missing" ]; then
 echo "deps: installing$missing" >&2
 if [ "$(id -u)" -ne 0 ]; then
 	if command -v sudo >/dev/null 2>&1; then
@@ -49,3 +51,10 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >&2
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+
+# tests: Vercel's routing-utils, pinned by tests/vercel/package-lock.json
+if [ ! -d tests/vercel/node_modules/@vercel/routing-utils ]; then
+	echo "deps: npm ci in tests/vercel" >&2
+	npm ci --prefix tests/vercel --no-audit --no-fund >&2
+fi

@@ -310,6 +310,90 @@ void assets_manifest(const struct assets *as, struct strbuf *out)
 
 /* ---- HTML ---------------------------------------------------------------- */
 
+/* elem (NUL-terminated) against s[0..len): <0, 0, >0 as strcmp */
+static int cmpn(const char *elem, const char *s, size_t len)
+{
+	int c = strncmp(elem, s, len);
+
+	return c ? c : elem[len] != '\0';
+}
+
+/* Inserts s[0..len) into a sorted set of distinct strings. */
+static void set_add(char ***set, size_t *n, const char *s, size_t len)
+{
+	size_t lo = 0, hi = *n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = cmpn((*set)[mid], s, len);
+
+		if (!c)
+			return;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*set = xrealloc(*set, (*n + 1) * sizeof(**set));
+	memmove(*set + lo + 1, *set + lo, (*n - lo) * sizeof(**set));
+	(*set)[lo] = xstrndup(s, len);
+	(*n)++;
+}
+
+void page_refs_merge(struct page_refs *into, const struct page_refs *from)
+{
+	for (size_t i = 0; i < from->nimg; i++)
+		set_add(&into->img, &into->nimg, from->img[i], strlen(from->img[i]));
+	for (size_t i = 0; i < from->nscript; i++)
+		set_add(&into->script, &into->nscript, from->script[i], strlen(from->script[i]));
+	for (size_t i = 0; i < from->nstyle; i++)
+		set_add(&into->style, &into->nstyle, from->style[i], strlen(from->style[i]));
+}
+
+void page_refs_release(struct page_refs *r)
+{
+	for (size_t i = 0; i < r->nimg; i++)
+		free(r->img[i]);
+	for (size_t i = 0; i < r->nscript; i++)
+		free(r->script[i]);
+	for (size_t i = 0; i < r->nstyle; i++)
+		free(r->style[i]);
+	free(r->img);
+	free(r->script);
+	free(r->style);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The origin of an absolute http(s) URL ("https://host:port"), for CSP. */
+static void add_origin(struct page_refs *r, const char *s, size_t n)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	if (n > 8 && !strncasecmp(s, "https://", 8))
+		i = 8;
+	else if (n > 7 && !strncasecmp(s, "http://", 7))
+		i = 7;
+	else
+		return;
+	while (i < n && s[i] != '/' && s[i] != '?' && s[i] != '#' && s[i] != ' ')
+		i++;
+	set_add(&r->img, &r->nimg, s, i);
+}
+
+static void add_hash(char ***set, size_t *n, const char *body, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], b64[100];
+	unsigned k;
+	char buf[128];
+
+	digest(EVP_sha256(), body, len, md, &k);
+	EVP_EncodeBlock(b64, md, (int)k);
+	snprintf(buf, sizeof(buf), "'sha256-%s'", b64);
+	set_add(set, n, buf, strlen(buf));
+}
+
 struct html_ctx {
 	const struct assets *as;
 	const char *base_url;
@@ -398,15 +482,11 @@ static bool attr_is(const char *name, size_t n, const char *want)
 
 int assets_rewrite_html(const struct assets *as, const char *base_url, const char *page,
 			const char *from, const char *html, size_t len, struct strbuf *out,
-			struct diag *d)
+			struct page_refs *refs, struct diag *d)
 {
 	struct html_ctx h = { as, base_url, page, from, html, d, 0 };
 	size_t i = 0, copied = 0;
 
-	if (!memmem(html, len, "/assets/", 8)) {
-		strbuf_add(out, html, len);
-		return 0;
-	}
 	while (i < len) {
 		const char *lt = memchr(html + i, '<', len - i);
 		size_t p, name_start;
@@ -438,6 +518,47 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 		}
 		script = attr_is(html + name_start, p - name_start, "script");
 		link = attr_is(html + name_start, p - name_start, "link");
+		{
+			bool img = attr_is(html + name_start, p - name_start, "img") ||
+				   attr_is(html + name_start, p - name_start, "source") ||
+				   attr_is(html + name_start, p - name_start, "video");
+			bool style = attr_is(html + name_start, p - name_start, "style");
+			bool has_src = false;
+			size_t q = p;
+
+			/* a first look at the tag for CSP: external images, inline code */
+			while (q < len && html[q] != '>') {
+				if (img && (q + 5 < len) && (!strncasecmp(html + q, "src=\"", 5) ||
+							     !strncasecmp(html + q, "srcset=\"", 8) ||
+							     !strncasecmp(html + q, "poster=\"", 8))) {
+					const char *v = (const char *)memchr(html + q, '"', len - q) + 1;
+					const char *e = memchr(v, '"', (size_t)(html + len - v));
+
+					for (const char *u = v; e && u < e; ) {
+						const char *c = memchr(u, ',', (size_t)(e - u));
+
+						while (u < e && *u == ' ')
+							u++;
+						add_origin(refs, u, (size_t)((c ? c : e) - u));
+						u = c ? c + 1 : e;
+					}
+				}
+				if (script && !strncasecmp(html + q, "src=", 4))
+					has_src = true;
+				q++;
+			}
+			if (refs && (style || (script && !has_src)) && q < len) {
+				const char *end = memmem(html + q + 1, len - q - 1,
+							 style ? "</style" : "</script", style ? 7 : 8);
+
+				if (end && style)
+					add_hash(&refs->style, &refs->nstyle, html + q + 1,
+						 (size_t)(end - (html + q + 1)));
+				else if (end)
+					add_hash(&refs->script, &refs->nscript, html + q + 1,
+						 (size_t)(end - (html + q + 1)));
+			}
+		}
 		/* attributes */
 		while (p < len && html[p] != '>') {
 			size_t an, as0, vs, ve;

@@ -38,9 +38,23 @@ const struct asset *assets_find(const struct assets *as, const char *logical);
  * <link rel=stylesheet> their integrity attribute. base_url also counts as
  * a prefix (for og:image). Appends the result to out. A reference to an
  * asset that does not exist is reported as page:line:col. Returns -1 then. */
+struct page_refs {
+	/* what a Content-Security-Policy must allow, gathered from pages:
+	 * each a sorted set of distinct strings (malloc'd) */
+	char **img;		/* origins of <img src|srcset>, <source>, poster */
+	size_t nimg;
+	char **script;		/* 'sha256-...' of inline <script> bodies */
+	size_t nscript;
+	char **style;		/* 'sha256-...' of inline <style> bodies */
+	size_t nstyle;
+};
+
 int assets_rewrite_html(const struct assets *as, const char *base_url, const char *page,
 			const char *from, const char *html, size_t len, struct strbuf *out,
-			struct diag *d);
+			struct page_refs *refs, struct diag *d);
+/* Adds every string of from into into; frees nothing. */
+void page_refs_merge(struct page_refs *into, const struct page_refs *from);
+void page_refs_release(struct page_refs *r);
 
 /* The manifest: {"css/site.css": "css/site.<hash>.css", ...}, sorted. */
 void assets_manifest(const struct assets *as, struct strbuf *out);

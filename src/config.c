@@ -24,7 +24,7 @@ int env_lookup(const char *name)
 	return -1;
 }
 
-enum cfgtype { F_STRING, F_BOOL, F_URL, F_LANG, F_ZONE, F_COUNT };
+enum cfgtype { F_STRING, F_BOOL, F_URL, F_LANG, F_ZONE, F_COUNT, F_OTHER };
 
 struct field {
 	const char *key;
@@ -119,6 +119,8 @@ static int parse_fields(struct cfgparse *cp, yaml_node_t *map, const char *what,
 			continue;
 		}
 		seen[i] = true;
+		if (f[i].type == F_OTHER)
+			continue;	/* read by the caller */
 		if (f[i].type == F_COUNT) {
 			const char *s = ydoc_scalar(v);
 			char *end;
@@ -195,7 +197,86 @@ static const struct field site_fields[] = {
 static const struct field env_fields[] = {
 	{ "base_url", F_URL, offsetof(struct env_config, base_url), true },
 	{ "index", F_BOOL, offsetof(struct env_config, index), false },
+	{ "connect", F_OTHER, 0, false },
+	{ "public", F_OTHER, 0, false },
 };
+
+bool secret_name(const char *name)
+{
+	static const char *const marks[] = { "SECRET", "SERVICE_ROLE", "TOKEN", "PASSWORD", "PRIVATE" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
+		if (strcasestr(name, marks[i]))
+			return true;
+	return false;
+}
+
+/* connect: [origins] and public: {name: ENV_VAR} of one environment. */
+static int parse_env_extra(struct cfgparse *cp, yaml_node_t *map, const char *what,
+			   struct env_config *e)
+{
+	int rc = 0;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return 0;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		const char *k = ydoc_scalar(ydoc_node(&cp->y, p->key));
+		yaml_node_t *v = ydoc_node(&cp->y, p->value);
+
+		if (k && !strcmp(k, "connect")) {
+			if (v->type != YAML_SEQUENCE_NODE) {
+				rc = ydoc_error(&cp->y, v, "expected a list of origins for '%s.connect'", what);
+				continue;
+			}
+			e->connect = arena_alloc(cp->a, sizeof(*e->connect) *
+						 (size_t)(v->data.sequence.items.top - v->data.sequence.items.start + 1));
+			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+				yaml_node_t *o = ydoc_node(&cp->y, *it);
+				const char *s = ydoc_scalar(o);
+
+				/* an origin: scheme and host, nothing a header could be broken with */
+				if (!s || !valid_url(s) || strchr(s + 8, '/') || strpbrk(s, " ;,'")) {
+					rc = ydoc_error(&cp->y, o, "expected an origin such as "
+							"https://example.supabase.co in '%s.connect'", what);
+					continue;
+				}
+				e->connect[e->nconnect++] = arena_strdup(cp->a, s);
+			}
+		} else if (k && !strcmp(k, "public")) {
+			if (v->type != YAML_MAPPING_NODE) {
+				rc = ydoc_error(&cp->y, v, "expected a mapping of name: ENVIRONMENT_VARIABLE "
+						"for '%s.public'", what);
+				continue;
+			}
+			{
+				size_t cnt = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1;
+
+				e->public_names = arena_alloc(cp->a, cnt * sizeof(*e->public_names));
+				e->public_vars = arena_alloc(cp->a, cnt * sizeof(*e->public_vars));
+			}
+			for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+				yaml_node_t *vn = ydoc_node(&cp->y, q->value);
+				const char *name = ydoc_scalar(ydoc_node(&cp->y, q->key));
+				const char *var = ydoc_scalar(vn);
+
+				if (!name || !var) {
+					rc = ydoc_error(&cp->y, vn, "expected name: ENVIRONMENT_VARIABLE in '%s.public'",
+							what);
+					continue;
+				}
+				if (secret_name(var)) {
+					rc = ydoc_error(&cp->y, vn, "'%s' names a secret (its name holds SECRET, "
+							"SERVICE_ROLE, TOKEN, PASSWORD or PRIVATE): it can never be "
+							"public", var);
+					continue;
+				}
+				e->public_names[e->npublic] = arena_strdup(cp->a, name);
+				e->public_vars[e->npublic++] = arena_strdup(cp->a, var);
+			}
+		}
+	}
+	return rc;
+}
 
 static int parse_envs(struct cfgparse *cp, yaml_node_t *map, struct config *cfg)
 {
@@ -225,6 +306,8 @@ static int parse_envs(struct cfgparse *cp, yaml_node_t *map, struct config *cfg)
 		if (parse_fields(cp, ydoc_node(&cp->y, p->value), what.buf, env_fields,
 				 ARRAY_SIZE(env_fields), &cfg->env[e]) < 0)
 			rc = -1;
+		if (parse_env_extra(cp, ydoc_node(&cp->y, p->value), what.buf, &cfg->env[e]) < 0)
+			rc = -1;
 		strbuf_release(&what);
 	}
 	return rc;
@@ -242,6 +325,41 @@ static int parse_feed(struct cfgparse *cp, yaml_node_t *map, struct config *cfg)
 	cfg->feed.present = true;
 	cfg->feed.limit = 50;
 	return parse_fields(cp, map, "feed", feed_fields, ARRAY_SIZE(feed_fields), &cfg->feed);
+}
+
+static const struct field redirect_fields[] = {
+	{ "from", F_STRING, offsetof(struct redirect_cfg, from), true },
+	{ "to", F_STRING, offsetof(struct redirect_cfg, to), true },
+	{ "permanent", F_BOOL, offsetof(struct redirect_cfg, permanent), false },
+};
+
+/* redirects: [{from: /old/, to: /new/, permanent: true}] */
+static int parse_redirects(struct cfgparse *cp, yaml_node_t *v, struct config *cfg)
+{
+	int rc = 0;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return ydoc_error(&cp->y, v, "expected a list of {from, to, permanent} for 'redirects'");
+	cfg->redirects = arena_calloc(cp->a, sizeof(*cfg->redirects) *
+				      (size_t)(v->data.sequence.items.top - v->data.sequence.items.start + 1));
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *r = ydoc_node(&cp->y, *it);
+		struct redirect_cfg *rd = &cfg->redirects[cfg->nredirects];
+
+		rd->permanent = true;
+		if (parse_fields(cp, r, "redirects", redirect_fields, ARRAY_SIZE(redirect_fields), rd) < 0) {
+			rc = -1;
+			continue;
+		}
+		if (rd->from[0] != '/' || (rd->to[0] != '/' && strncmp(rd->to, "https://", 8)) ||
+		    strpbrk(rd->from, " \"<>") || strpbrk(rd->to, " \"<>")) {
+			rc = ydoc_error(&cp->y, r, "a redirect goes from a path (/old/) to a path or an "
+					"https:// URL");
+			continue;
+		}
+		cfg->nredirects++;
+	}
+	return rc;
 }
 
 static const char **snapshot_list(struct cfgparse *cp, yaml_node_t *v, size_t *n, int *rc)
@@ -337,12 +455,15 @@ int config_load(struct config *cfg, const char *path, struct arena *a, struct di
 		} else if (key && !strcmp(key, "collections")) {
 			if (collections_parse(&cp.y, v, a, &cfg->colls, &cfg->ncolls) < 0)
 				rc = -1;
+		} else if (key && !strcmp(key, "redirects")) {
+			if (parse_redirects(&cp, v, cfg) < 0)
+				rc = -1;
 		} else if (key && !strcmp(key, "feed")) {
 			if (parse_feed(&cp, v, cfg) < 0)
 				rc = -1;
 		} else {
 			rc = ydoc_error(&cp.y, k, "unknown key '%s': expected one of site, environments, "
-					"snapshots, collections, feed", key ? key : "?");
+					"snapshots, collections, feed, redirects", key ? key : "?");
 		}
 	}
 	if (cfg->feed.present && !rc) {

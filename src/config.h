@@ -16,6 +16,17 @@ struct env_config {
 	bool present;
 	const char *base_url;	/* absolute, without a trailing slash */
 	bool index;		/* search engines may index the site */
+	const char **connect;	/* CSP connect-src origins (Supabase, PostHog, Sentry) */
+	size_t nconnect;
+	const char **public_names;	/* env.public.NAME in templates, */
+	const char **public_vars;	/* read from these environment variables */
+	size_t npublic;
+};
+
+struct redirect_cfg {
+	const char *from;
+	const char *to;
+	bool permanent;
 };
 
 struct collection_cfg;
@@ -41,7 +52,13 @@ struct config {
 	struct collection_cfg *colls;
 	size_t ncolls;
 	struct feed_cfg feed;
+	struct redirect_cfg *redirects;
+	size_t nredirects;
 };
+
+/* Whether an environment variable's name says it holds a secret
+ * (SECRET, SERVICE_ROLE, TOKEN, PASSWORD, PRIVATE). */
+bool secret_name(const char *name);
 
 /* Reads path into cfg, with strings in arena a. Reports every error it finds
  * and returns -1 if there was one. */

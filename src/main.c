@@ -25,13 +25,14 @@
 #endif
 
 static const char *const build_usage[] = {
-	"usage: presetgen build [-C DIR] [--env ENV] [--out DIR] [--snapshot PATH]... [--drafts] [--jobs N] [-q|-v]",
+	"usage: presetgen build [-C DIR] [--env ENV] [--out DIR] [--snapshot PATH]... [--archive FILE] [--drafts] [--jobs N] [-q|-v]",
 	"",
 	"Builds the site in DIR (default: the current directory) into DIR/dist.",
 	"",
 	"  -C, --dir DIR     the site's directory (with presetgen.yaml)",
 	"  -e, --env ENV     development, staging or production (default production)",
 	"  -o, --out DIR     the output directory, replaced only when the build succeeds",
+	"  -a, --archive FILE   also write the bundle as FILE.tar.gz or FILE.zip",
 	"  -s, --snapshot PATH  a database snapshot: a .json file, a .sql dump or a",
 	"                    directory of .csv files; repeatable (default: the",
 	"                    snapshots presetgen.yaml lists)",
@@ -132,6 +133,7 @@ static const struct option site_options[] = {
 	{ "out", required_argument, NULL, 'o' },
 	{ "drafts", no_argument, NULL, 'D' },
 	{ "snapshot", required_argument, NULL, 's' },
+	{ "archive", required_argument, NULL, 'a' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -145,7 +147,7 @@ static int cmd_site(int argc, char **argv, bool check)
 	struct build_opts o;
 	struct diag d;
 	const char *dir = NULL;
-	char *out = NULL;
+	char *out = NULL, *archive = NULL;
 	char **snaps = NULL;
 	size_t nsnaps = 0;
 	int c, rc;
@@ -154,7 +156,7 @@ static int cmd_site(int argc, char **argv, bool check)
 	opterr = 0;
 	optind = 1;
 	rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "+:C:e:o:s:Dj:qvh", site_options, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, "+:C:e:o:s:a:Dj:qvh", site_options, NULL)) != -1) {
 		switch (c) {
 		case 'C': dir = optarg; break;
 		case 'e':
@@ -171,6 +173,15 @@ static int cmd_site(int argc, char **argv, bool check)
 			}
 			free(out);
 			out = xstrdup(optarg);
+			break;
+		case 'a':
+			if (check || (!str_endswith(optarg, ".tar.gz") && !str_endswith(optarg, ".zip"))) {
+				rc = usage_error(usage, "--archive takes FILE.tar.gz or FILE.zip, not '%s'",
+						 optarg);
+				break;
+			}
+			free(archive);
+			archive = xstrdup(optarg);
 			break;
 		case 's':
 			snaps = xrealloc(snaps, (nsnaps + 1) * sizeof(*snaps));
@@ -204,6 +215,7 @@ static int cmd_site(int argc, char **argv, bool check)
 	 * not to -C */
 	if (dir) {
 		out = absolute(out);
+		archive = absolute(archive);
 		for (size_t i = 0; i < nsnaps; i++)
 			snaps[i] = absolute(snaps[i]);
 	}
@@ -214,6 +226,7 @@ static int cmd_site(int argc, char **argv, bool check)
 		goto out;
 	}
 	o.out = out;
+	o.archive = archive;
 	o.dry_run = check;
 	o.snapshots = (const char **)snaps;
 	o.nsnapshots = nsnaps;
@@ -222,6 +235,7 @@ static int cmd_site(int argc, char **argv, bool check)
 	rc = site_build(&o, &d);
 out:
 	free(out);
+	free(archive);
 	for (size_t i = 0; i < nsnaps; i++)
 		free(snaps[i]);
 	free(snaps);

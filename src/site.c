@@ -1,5 +1,6 @@
 #include "site.h"
 #include "arena.h"
+#include "archive.h"
 #include "assets.h"
 #include "collection.h"
 #include "config.h"
@@ -13,6 +14,7 @@
 #include "text.h"
 #include "tz.h"
 #include "util.h"
+#include "vercel.h"
 #include "value.h"
 
 #include <errno.h>
@@ -87,6 +89,10 @@ struct build {
 	struct value *site_v;		/* the site as collection pages see it */
 	struct value *colls_v;		/* counts and groups, for every page */
 	struct assets assets;
+	struct page_refs refs;		/* what the CSP must allow, from all pages */
+	const char **secret_names;	/* environment variables that hold secrets */
+	const char **secret_values;
+	size_t nsecrets;
 };
 
 static double now_seconds(void)
@@ -266,6 +272,18 @@ static struct value *env_value(struct build *b)
 	value_map_set(a, v, "name", value_str(a, env_names[b->env]));
 	value_map_set(a, v, "base_url", value_str(a, b->cfg.env[b->env].base_url));
 	value_map_set(a, v, "index", value_bool(a, b->cfg.env[b->env].index));
+	{
+		const struct env_config *e = &b->cfg.env[b->env];
+		struct value *pub = value_map(a, e->npublic);
+
+		/* the values pages may embed, from the variables presetgen.yaml names */
+		for (size_t i = 0; i < e->npublic; i++) {
+			const char *val = getenv(e->public_vars[i]);
+
+			value_map_set(a, pub, e->public_names[i], val ? value_str(a, val) : value_null(a));
+		}
+		value_map_set(a, v, "public", pub);
+	}
 	return v;
 }
 
@@ -1014,6 +1032,21 @@ static void progress(struct build *b)
 	pthread_mutex_unlock(&b->progress_lock);
 }
 
+/* Fails a job whose bytes hold the value of a secret variable. */
+static bool leaks_secret(const struct build *b, struct job *j, const char *data, size_t len)
+{
+	for (size_t i = 0; i < b->nsecrets; i++)
+		if (memmem(data, len, b->secret_values[i], strlen(b->secret_values[i]))) {
+			struct strbuf sb = STRBUF_INIT;
+
+			strbuf_addf(&sb, "%s: error: the value of the secret variable %s would be written "
+				    "here; nothing was written\n", j->out, b->secret_names[i]);
+			j->errors = strbuf_detach(&sb, NULL);
+			return true;
+		}
+	return false;
+}
+
 /* Every page is rendered even after one fails, and messages are kept per
  * page, so that the errors printed do not depend on thread timing. */
 static void *worker(void *arg)
@@ -1021,8 +1054,10 @@ static void *worker(void *arg)
 	struct build *b = arg;
 	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT, fixed = STRBUF_INIT;
 	struct arena scratch = ARENA_INIT;
+	struct page_refs refs;
 	struct diag jd;
 
+	memset(&refs, 0, sizeof(refs));
 	diag_init(&jd);
 	jd.capture = &errs;
 	for (;;) {
@@ -1056,8 +1091,13 @@ static void *worker(void *arg)
 			/* asset URLs to hashed names, SRI on scripts and stylesheets */
 			strbuf_reset(&fixed);
 			if (assets_rewrite_html(&b->assets, b->cfg.env[b->env].base_url, j->out,
-						j->src, sb.buf, sb.len, &fixed, &jd) < 0) {
+						j->src, sb.buf, sb.len, &fixed, &refs, &jd) < 0) {
 				j->errors = strbuf_detach(&errs, NULL);
+				atomic_store(&b->failed, 1);
+				progress(b);
+				continue;
+			}
+			if (leaks_secret(b, j, fixed.buf, fixed.len)) {
 				atomic_store(&b->failed, 1);
 				progress(b);
 				continue;
@@ -1074,12 +1114,16 @@ static void *worker(void *arg)
 			strbuf_reset(&sb);
 			j->gen(b, j->gen_arg, &sb);
 			j->len = sb.len;
+			if (leaks_secret(b, j, sb.buf, sb.len))
+				atomic_store(&b->failed, 1);
 			if (b->stage && !atomic_load(&b->failed)) {
 				j->data = sb.buf;
 				if (write_job(b, j) < 0)
 					atomic_store(&b->failed, 1);
 				j->data = NULL;
 			}
+		} else if (leaks_secret(b, j, j->data, j->len)) {
+			atomic_store(&b->failed, 1);
 		} else if (b->stage && !atomic_load(&b->failed) && write_job(b, j) < 0) {
 			atomic_store(&b->failed, 1);
 		}
@@ -1089,6 +1133,10 @@ static void *worker(void *arg)
 	strbuf_release(&errs);
 	strbuf_release(&fixed);
 	arena_release(&scratch);
+	pthread_mutex_lock(&b->progress_lock);
+	page_refs_merge(&b->refs, &refs);
+	pthread_mutex_unlock(&b->progress_lock);
+	page_refs_release(&refs);
 	return NULL;
 }
 
@@ -1132,6 +1180,63 @@ static int run_jobs(struct build *b)
 		}
 	}
 	return atomic_load(&b->failed) ? -1 : 0;
+}
+
+/* SOURCE_DATE_EPOCH, or the newest input's modification time. */
+static int64_t archive_time(const struct build *b)
+{
+	static const char *const dirs[] = { "templates", "content", "assets", "static" };
+	struct stat st;
+	int64_t newest = 0;
+
+	if (getenv("SOURCE_DATE_EPOCH") && *getenv("SOURCE_DATE_EPOCH"))
+		return b->now / 1000000;
+	if (stat("presetgen.yaml", &st) == 0)
+		newest = st.st_mtime;
+	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
+		char **files;
+		long n = list_files_all(dirs[d], &files);
+
+		for (long i = 0; i < n; i++) {
+			char *p = arena_cat((struct arena *)&b->arena, dirs[d], "/");
+
+			p = arena_cat((struct arena *)&b->arena, p, files[i]);
+			if (stat(p, &st) == 0 && st.st_mtime > newest)
+				newest = st.st_mtime;
+		}
+		if (n >= 0)
+			free_list(files, n);
+	}
+	for (size_t i = 0; i < b->o->nsnapshots; i++)
+		if (stat(b->o->snapshots[i], &st) == 0 && st.st_mtime > newest)
+			newest = st.st_mtime;
+	return newest;
+}
+
+/* vercel.json, once every page has told what its CSP must allow. */
+static int write_vercel(struct build *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct job j;
+	int rc = 0;
+
+	vercel_json(&sb, &b->cfg, b->env, &b->refs);
+	memset(&j, 0, sizeof(j));
+	j.out = "vercel.json";
+	j.src = b->cfg.path;
+	j.data = sb.buf;
+	j.len = sb.len;
+	if (leaks_secret(b, &j, sb.buf, sb.len)) {
+		fputs(j.errors, stderr);
+		free(j.errors);
+		b->d->errors++;
+		b->d->exit_code = EXIT_INPUT;
+		rc = -1;
+	} else {
+		rc = write_job(b, &j);
+	}
+	strbuf_release(&sb);
+	return rc;
 }
 
 /* The output must not be the site itself, one of its inputs, or a
@@ -1214,12 +1319,16 @@ static int write_output(struct build *b)
 		staging_abort(&st);
 		return diag_syserror(b->d, out, "cannot open the staging directory: %s", strerror(e));
 	}
-	if (run_jobs(b) < 0) {
+	if (run_jobs(b) < 0 || write_vercel(b) < 0) {
 		close(b->stage_fd);
 		staging_abort(&st);
 		return -1;
 	}
 	close(b->stage_fd);
+	if (b->o->archive && archive_tree(st.tmp, b->o->archive, archive_time(b), b->d) < 0) {
+		staging_abort(&st);
+		return -1;
+	}
 	if (staging_commit(&st) < 0) {
 		int e = errno;
 
@@ -1230,6 +1339,32 @@ static int write_output(struct build *b)
 		return diag_syserror(b->d, out, "cannot replace the output: %s", strerror(e));
 	}
 	return 0;
+}
+
+extern char **environ;
+
+/* The environment's secrets: variables whose names say so, with values long
+ * enough that finding one in a file is no accident. */
+static void find_secrets(struct build *b)
+{
+	size_t n = 0;
+
+	for (char **e = environ; *e; e++)
+		n++;
+	b->secret_names = xcalloc(n + 1, sizeof(*b->secret_names));
+	b->secret_values = xcalloc(n + 1, sizeof(*b->secret_values));
+	for (char **e = environ; *e; e++) {
+		const char *eq = strchr(*e, '=');
+		char *name;
+
+		if (!eq || strlen(eq + 1) < 6)
+			continue;
+		name = arena_strndup(&b->arena, *e, (size_t)(eq - *e));
+		if (!secret_name(name))
+			continue;
+		b->secret_names[b->nsecrets] = name;
+		b->secret_values[b->nsecrets++] = eq + 1;
+	}
 }
 
 /* SOURCE_DATE_EPOCH when set, so that builds are reproducible; else now. */
@@ -1263,6 +1398,9 @@ static void release(struct build *b)
 	mustache_set_free(b->tpls);
 	collections_free(b->colls, b->ncolls);
 	assets_release(&b->assets);
+	page_refs_release(&b->refs);
+	free(b->secret_names);
+	free(b->secret_values);
 	snapshot_release(&b->snap);
 	arena_release(&b->arena);
 	pthread_mutex_destroy(&b->progress_lock);
@@ -1280,6 +1418,7 @@ int site_build(const struct build_opts *o, struct diag *d)
 	b.d = d;
 	pthread_mutex_init(&b.progress_lock, NULL);
 	b.progress = !o->quiet && !o->dry_run && isatty(STDERR_FILENO);
+	find_secrets(&b);
 	b.env = env_lookup(o->env ? o->env : "production");
 	if (config_load(&b.cfg, "presetgen.yaml", &b.arena, d) < 0)
 		rc = -1;

@@ -16,6 +16,7 @@ struct build_opts {
 	bool quiet;		/* -q: no progress, no summary */
 	bool verbose;		/* -v: every file written */
 	bool dry_run;		/* check: render everything, write nothing */
+	const char *archive;	/* --archive FILE.tar.gz|.zip, or NULL */
 	const char **snapshots;	/* --snapshot paths; none: presetgen.yaml's */
 	size_t nsnapshots;
 };

@@ -48,6 +48,7 @@ for variant in "" asan; do
 	suite "mustache spec$tag" "$spec" "$SPEC" "$bin"
 	suite "end to end$tag" sh tests/e2e/run.sh "$bin"
 	suite "snapshots$tag" env SKIP_CHROMIUM="$variant" sh tests/e2e/snapshots.sh "$bin" "$B/snapshot-facts"
+	suite "bundle$tag" sh tests/e2e/bundle.sh "$bin"
 done
 echo "full log: $LOG"
 echo "$pass passed, $fail failed"

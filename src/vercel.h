@@ -1,0 +1,19 @@
+/* vercel: the bundle's vercel.json. Only keys Vercel's static deployments
+ * accept ($schema, cleanUrls, trailingSlash, redirects, headers): never
+ * routes, never functions. */
+#ifndef PRESETGEN_VERCEL_H
+#define PRESETGEN_VERCEL_H
+
+struct config;
+struct page_refs;
+struct strbuf;
+
+/* Writes vercel.json for environment env: security headers and a
+ * Content-Security-Policy allowing 'self', the images' origins and the
+ * inline hashes the pages use (refs), and the environment's connect
+ * origins; immutable caching for hashed assets, revalidation for the rest;
+ * the feed's media type; presetgen.yaml's redirects. */
+void vercel_json(struct strbuf *out, const struct config *cfg, int env,
+		 const struct page_refs *refs);
+
+#endif

@@ -1,0 +1,111 @@
+#!/bin/sh
+# Bundle tests: vercel.json validated by Vercel's routing-utils with the
+# headers that pages, hashed assets, the feed and a missing page receive;
+# byte-identical archives; secrets never written; public values embedded.
+#   tests/e2e/bundle.sh PRESETGEN
+set -u
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+TMP=$(mktemp -d /tmp/presetgen-bundle.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+export LC_ALL=C SOURCE_DATE_EPOCH=1760616000
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+
+mkdir -p "$TMP/site" && cp -r "$ROOT/templates" "$ROOT/content" "$ROOT/assets" "$ROOT/presetgen.yaml" "$TMP/site/"
+cd "$TMP/site" || exit 1
+"$BIN" build -q --archive "$TMP/a1.tar.gz" 2>/dev/null
+"$BIN" build -q -j 1 --archive "$TMP/a2.tar.gz" --out "$TMP/dist2" 2>/dev/null
+"$BIN" build -q --archive "$TMP/a1.zip" --out "$TMP/dist3" 2>/dev/null
+"$BIN" build -q -j 1 --archive "$TMP/a2.zip" --out "$TMP/dist4" 2>/dev/null
+
+# ---- vercel.json with Vercel's own routing-utils ----------------------------
+CHECK=$ROOT/tests/vercel/check.js
+if [ ! -d "$ROOT/tests/vercel/node_modules/@vercel/routing-utils" ] || ! command -v node >/dev/null; then
+	notok "vercel.json: routing-utils is installed" "make check runs npm ci in tests/vercel"
+else
+	css=$(cd dist && ls assets/css/*.css)
+	node "$CHECK" dist/vercel.json \
+		"/$css=Cache-Control:public, max-age=31536000, immutable" \
+		"/gigs/=Cache-Control:public, max-age=0, must-revalidate" \
+		"/gigs/=Content-Security-Policy:script-src 'self';" \
+		"/gigs/=X-Content-Type-Options:nosniff" \
+		"/=Referrer-Policy:strict-origin-when-cross-origin" \
+		"/=Permissions-Policy:camera=(), microphone=(), geolocation=()" \
+		"/feed.xml=Content-Type:application/atom+xml" \
+		"/feed.xml=Cache-Control:max-age=0" \
+		"/sitemap.xml=Cache-Control:max-age=0" \
+		"/assets/manifest.json=Cache-Control:max-age=0" \
+		"/no/such/page/=X-Frame-Options:DENY" |
+		sed 's/^ok [0-9]* - /ok - /; s/^not ok [0-9]* - /not ok - /' >"$TMP/v"
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) notok "${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$TMP/v"
+fi
+
+# ---- archives -------------------------------------------------------------
+[ -s "$TMP/a1.tar.gz" ] && cmp -s "$TMP/a1.tar.gz" "$TMP/a2.tar.gz" &&
+	ok "two builds give the same SHA-256 for the .tar.gz ($(sha256sum <"$TMP/a1.tar.gz" | cut -c1-16)...)" ||
+	notok "two builds give the same SHA-256 for the .tar.gz"
+[ -s "$TMP/a1.zip" ] && cmp -s "$TMP/a1.zip" "$TMP/a2.zip" &&
+	ok "two builds give the same SHA-256 for the .zip" || notok "two builds give the same SHA-256 for the .zip"
+(cd dist && find . -type f | sed 's|^\./||' | sort) >"$TMP/files"
+tar tzf "$TMP/a1.tar.gz" | grep -v '/$' | sort >"$TMP/entries"
+cmp -s "$TMP/files" "$TMP/entries" && ok "the archive holds exactly the bundle's files" ||
+	notok "the archive holds exactly the bundle's files" "$(diff "$TMP/files" "$TMP/entries" | head -5)"
+[ -z "$(tar tvzf "$TMP/a1.tar.gz" | grep -v 'root/root' | head -1)" ] &&
+	[ -z "$(tar tvzf "$TMP/a1.tar.gz" | grep -v '2025-10-16 12:00' | head -1)" ] &&
+	ok "archive entries: owner root, mtime from SOURCE_DATE_EPOCH" || notok "archive entries: owner root, mtime from SOURCE_DATE_EPOCH"
+
+# ---- secrets ----------------------------------------------------------------
+rm -rf "$TMP/s" && cp -r "$TMP/site" "$TMP/s" && cd "$TMP/s" || exit 1
+"$BIN" build -q
+find dist -type f -exec sha256sum {} + | sort >"$TMP/before"
+# a secret planted in a template
+printf 'sk_live_planted_4f9a\n' >>templates/footer.mustache
+SUPABASE_SERVICE_ROLE_KEY=sk_live_planted_4f9a "$BIN" build -q 2>"$TMP/err"
+rc=$?
+find dist -type f -exec sha256sum {} + | sort >"$TMP/after"
+if [ $rc -eq 1 ] && grep -q "SUPABASE_SERVICE_ROLE_KEY would be written here" "$TMP/err" && cmp -s "$TMP/before" "$TMP/after"; then
+	ok "a secret's value in a template fails the build, naming the variable and file, and writes nothing"
+else
+	notok "a secret's value in a template fails the build, naming the variable and file, and writes nothing" "exit $rc: $(head -3 "$TMP/err")"
+fi
+cp "$TMP/site/templates/footer.mustache" templates/footer.mustache
+# a secret planted in the snapshot
+sed 's/"Studio day, six looks"/"Studio day sk_live_planted_4f9a"/' "$TMP/site/content/data/preset.json" >content/data/preset.json
+grep -q sk_live_planted content/data/preset.json || sed -i 's/"Golden hour magic"/"Golden hour sk_live_planted_4f9a"/' content/data/preset.json
+MY_API_TOKEN=sk_live_planted_4f9a "$BIN" build -q 2>"$TMP/err"
+rc=$?
+find dist -type f -exec sha256sum {} + | sort >"$TMP/after"
+if [ $rc -eq 1 ] && grep -q "secret variable MY_API_TOKEN" "$TMP/err" && cmp -s "$TMP/before" "$TMP/after"; then
+	ok "a secret's value in the snapshot fails the build and writes nothing"
+else
+	notok "a secret's value in the snapshot fails the build and writes nothing" "exit $rc: $(head -3 "$TMP/err")"
+fi
+cp "$TMP/site/content/data/preset.json" content/data/preset.json
+
+# ---- public values from the environment -------------------------------------
+sed 's|^  production:$|  production:\n    connect: [https://abc.supabase.co]\n    public: {supabase_url: PRESET_SUPABASE_URL, supabase_anon_key: PRESET_SUPABASE_ANON_KEY}|' presetgen.yaml >presetgen.yaml.new && mv presetgen.yaml.new presetgen.yaml
+printf '<meta name="supabase" content="{{env.public.supabase_url}}" data-key="{{env.public.supabase_anon_key}}">\n' >>templates/head.mustache
+PRESET_SUPABASE_URL=https://abc.supabase.co PRESET_SUPABASE_ANON_KEY=anon-public-key "$BIN" build -q 2>"$TMP/err"
+if grep -q 'content="https://abc.supabase.co" data-key="anon-public-key"' dist/index.html &&
+   grep -q "connect-src 'self' https://abc.supabase.co" dist/vercel.json; then
+	ok "public values come from the variables presetgen.yaml names; connect-src allows their origin"
+else
+	notok "public values come from the variables presetgen.yaml names" "$(head -3 "$TMP/err")"
+fi
+sed -i 's|supabase_anon_key: PRESET_SUPABASE_ANON_KEY|service: SUPABASE_SERVICE_ROLE_KEY|' presetgen.yaml
+"$BIN" build -q 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "presetgen.yaml:[0-9]*:[0-9]*: error: 'SUPABASE_SERVICE_ROLE_KEY' names a secret" "$TMP/err"; then
+	ok "presetgen.yaml cannot make a secret variable public"
+else
+	notok "presetgen.yaml cannot make a secret variable public" "exit $rc: $(cat "$TMP/err")"
+fi
