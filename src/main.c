@@ -25,7 +25,7 @@
 #endif
 
 static const char *const build_usage[] = {
-	"usage: presetgen build [-C DIR] [--env ENV] [--out DIR] [--snapshot PATH]... [--archive FILE] [--drafts] [--jobs N] [-q|-v]",
+	"usage: presetgen build [-C DIR] [--env ENV] [--out DIR] [--snapshot PATH]... [--archive FILE] [--no-gzip] [--drafts] [--jobs N] [-q|-v]",
 	"",
 	"Builds the site in DIR (default: the current directory) into DIR/dist.",
 	"",
@@ -33,6 +33,7 @@ static const char *const build_usage[] = {
 	"  -e, --env ENV     development, staging or production (default production)",
 	"  -o, --out DIR     the output directory, replaced only when the build succeeds",
 	"  -a, --archive FILE   also write the bundle as FILE.tar.gz or FILE.zip",
+	"  -G, --no-gzip     no .gz siblings (faster, for previews)",
 	"  -s, --snapshot PATH  a database snapshot: a .json file, a .sql dump or a",
 	"                    directory of .csv files; repeatable (default: the",
 	"                    snapshots presetgen.yaml lists)",
@@ -134,6 +135,7 @@ static const struct option site_options[] = {
 	{ "drafts", no_argument, NULL, 'D' },
 	{ "snapshot", required_argument, NULL, 's' },
 	{ "archive", required_argument, NULL, 'a' },
+	{ "no-gzip", no_argument, NULL, 'G' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -156,7 +158,7 @@ static int cmd_site(int argc, char **argv, bool check)
 	opterr = 0;
 	optind = 1;
 	rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "+:C:e:o:s:a:Dj:qvh", site_options, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, "+:C:e:o:s:a:GDj:qvh", site_options, NULL)) != -1) {
 		switch (c) {
 		case 'C': dir = optarg; break;
 		case 'e':
@@ -188,6 +190,7 @@ static int cmd_site(int argc, char **argv, bool check)
 			snaps[nsnaps++] = xstrdup(optarg);
 			break;
 		case 'D': o.drafts = true; break;
+		case 'G': o.no_gzip = true; break;
 		case 'j':
 			if (check || !parse_count(optarg, &o.jobs))
 				rc = usage_error(usage, "--jobs takes a number from 1 to 1024, not '%s'",

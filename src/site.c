@@ -1011,7 +1011,7 @@ static int write_job(struct build *b, struct job *j)
 	if (!rc && write_file_at(b->stage_fd, j->out, j->data, j->len) < 0)
 		rc = diag_syserror(b->d, j->out, "cannot write %s/%s: %s", b->stage, j->out,
 				   strerror(errno));
-	if (!rc && j->len >= 1024 && compressible(j->out))
+	if (!rc && !b->o->no_gzip && j->len >= 1024 && compressible(j->out))
 		rc = write_gz(b, j);
 
 	strbuf_release(&path);

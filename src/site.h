@@ -17,6 +17,7 @@ struct build_opts {
 	bool verbose;		/* -v: every file written */
 	bool dry_run;		/* check: render everything, write nothing */
 	const char *archive;	/* --archive FILE.tar.gz|.zip, or NULL */
+	bool no_gzip;		/* --no-gzip: no .gz siblings */
 	const char **snapshots;	/* --snapshot paths; none: presetgen.yaml's */
 	size_t nsnapshots;
 };

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: builds the default site from synthetic snapshots of 1,000,
 # 10,000 and 100,000 gigs, each from scratch, with the output on disk and on
-# tmpfs (/dev/shm), and prints pages, bytes, seconds, pages per second and
+# tmpfs (/dev/shm), with .gz siblings and without (tmpfs-nogz: rendering
+# and writing alone), and prints pages, bytes, seconds, pages per second and
 # peak memory. Each case runs RUNS times (default 3): the machines are
 # shared, so the best and the median are printed. A benchmark, not a test.
 #   tests/bench.sh BUILDDIR [N...]
@@ -18,18 +19,23 @@ export SOURCE_DATE_EPOCH=1735689600 LC_ALL=C
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
 RUNS=${RUNS:-3}
-printf '%-8s %-6s %8s %12s %9s %9s %10s %9s\n' gigs output pages bytes "best s" "median s" \
+printf '%-8s %-10s %8s %12s %9s %9s %10s %9s\n' gigs output pages bytes "best s" "median s" \
 	"pages/s" "peak MiB"
 for n in $SIZES; do
 	snap=$W/gigs-$n.sql
 	[ -s "$snap" ] || "$B/benchgen" "$n" >"$snap"
-	for where in disk tmpfs; do
-		if [ $where = tmpfs ]; then out=/dev/shm/presetgen-bench; else out=$W/out; fi
+	for where in disk tmpfs tmpfs-nogz; do
+		extra=""
+		case $where in
+		disk) out=$W/out ;;
+		tmpfs) out=/dev/shm/presetgen-bench ;;
+		tmpfs-nogz) out=/dev/shm/presetgen-bench; extra=--no-gzip ;;
+		esac
 		: >"$W/runs"
 		for r in $(seq "$RUNS"); do
 			rm -rf "$out"
 			sync
-			"$TIME" -f '%e %M' -o "$W/time" "$BIN" build -q -C "$W/site" --snapshot "$snap" --out "$out"
+			"$TIME" -f '%e %M' -o "$W/time" "$BIN" build -q $extra -C "$W/site" --snapshot "$snap" --out "$out"
 			cat "$W/time" >>"$W/runs"
 		done
 		pages=$(find "$out" -name '*.html' | wc -l)
@@ -37,7 +43,7 @@ for n in $SIZES; do
 		sort -n "$W/runs" | awk -v n="$n" -v w="$where" -v p="$pages" -v b="$bytes" '
 			{ s[NR] = $1; if ($2 > k) k = $2 }
 			END { best = s[1]; med = s[int((NR + 1) / 2)];
-			      printf "%-8s %-6s %8d %12d %9.2f %9.2f %10.0f %9.1f\n", n, w, p, b, best, med,
+			      printf "%-8s %-10s %8d %12d %9.2f %9.2f %10.0f %9.1f\n", n, w, p, b, best, med,
 				     (best > 0 ? p / best : 0), k / 1024 }'
 		rm -rf "$out"
 	done
