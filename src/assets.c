@@ -527,7 +527,7 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 			size_t q = p;
 
 			/* a first look at the tag for CSP: external images, inline code */
-			while (q < len && html[q] != '>') {
+			while ((img || script || style) && q < len && html[q] != '>') {
 				if (img && (q + 5 < len) && (!strncasecmp(html + q, "src=\"", 5) ||
 							     !strncasecmp(html + q, "srcset=\"", 8) ||
 							     !strncasecmp(html + q, "poster=\"", 8))) {
@@ -547,7 +547,7 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 					has_src = true;
 				q++;
 			}
-			if (refs && (style || (script && !has_src)) && q < len) {
+			if (refs && (style || (script && !has_src)) && q < len && html[q] == '>') {
 				const char *end = memmem(html + q + 1, len - q - 1,
 							 style ? "</style" : "</script", style ? 7 : 8);
 
