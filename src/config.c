@@ -399,7 +399,7 @@ int config_load(struct config *cfg, const char *path, struct arena *a, struct di
 	struct cfgparse cp;
 	yaml_node_t *root;
 	char *src;
-	size_t len, bad;
+	size_t len;
 	int rc = 0;
 	bool have_site = false, have_envs = false;
 
@@ -407,21 +407,11 @@ int config_load(struct config *cfg, const char *path, struct arena *a, struct di
 	cfg->path = path;
 	cfg->language = "en";
 	cfg->time_zone = "UTC";
-	if (read_file(path, &src, &len) < 0) {
-		if (errno == ENOENT)
-			return diag_error(d, path, 0, 0, "not found: a site needs a presetgen.yaml "
-					  "(use -C DIR to name the site's directory)");
-		return diag_syserror(d, path, "cannot read: %s", strerror(errno));
-	}
-	bad = utf8_invalid_at(src, len);
-	if (bad < len) {
-		unsigned l, c;
-
-		text_position(src, bad, &l, &c);
-		diag_error(d, path, l, c, "not valid UTF-8 (byte 0x%02x)", (unsigned char)src[bad]);
-		free(src);
+	if (!path_exists(path))
+		return diag_error(d, path, 0, 0, "not found: a site needs a presetgen.yaml "
+				  "(use -C DIR to name the site's directory)");
+	if (read_text(d, path, &src, &len) < 0)
 		return -1;
-	}
 	memset(&cp, 0, sizeof(cp));
 	cp.a = a;
 	if (ydoc_load(&cp.y, path, src, len, 0, d) < 0) {

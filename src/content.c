@@ -5,6 +5,7 @@
 #include "mustache.h"
 #include "strbuf.h"
 #include "text.h"
+#include "tz.h"
 #include "util.h"
 #include "value.h"
 #include "yamldoc.h"
@@ -51,11 +52,6 @@ int front_matter_split(const char *path, const char *src, size_t len,
 	}
 	return diag_error(d, path, 1, 1, "front matter: expected a closing '---' line");
 }
-
-static const char *const months[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-};
 
 static bool digits(const char *s, int n)
 {
@@ -112,7 +108,7 @@ bool date_is_valid(const char *s)
 
 void date_human(char *buf, size_t n, const char *s)
 {
-	snprintf(buf, n, "%d %s %.4s", num(s + 8, 2), months[num(s + 5, 2) - 1], s);
+	snprintf(buf, n, "%d %s %.4s", num(s + 8, 2), tz_month_abbr[num(s + 5, 2) - 1], s);
 }
 
 /* "about.md" -> "/about/", "index.md" -> "/", "blog/index.md" -> "/blog/",
@@ -288,25 +284,15 @@ static int load_page(struct page *pg, const char *path, const char *rel,
 		     struct arena *a, struct diag *d)
 {
 	char *src, *html;
-	size_t len, bad, ylen;
+	size_t len, ylen;
 	const char *yaml, *body, *slug = NULL;
 	struct ydoc y;
 	int rc = 0;
 
 	memset(pg, 0, sizeof(*pg));
 	pg->src = arena_strdup(a, path);
-	if (read_file(path, &src, &len) < 0)
-		return diag_syserror(d, path, "cannot read: %s", strerror(errno));
-	bad = utf8_invalid_at(src, len);
-	if (bad < len) {
-		unsigned l, c;
-
-		text_position(src, bad, &l, &c);
-		diag_error(d, path, l, c, "not valid UTF-8 (byte 0x%02x): content must be UTF-8",
-			   (unsigned char)src[bad]);
-		free(src);
+	if (read_text(d, path, &src, &len) < 0)
 		return -1;
-	}
 	{
 		/* a byte order mark is allowed, and skipped */
 		const char *s = src;

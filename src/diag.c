@@ -1,9 +1,14 @@
 #include "diag.h"
+#include "fsutil.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 #include <pthread.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -100,4 +105,24 @@ int diag_exit_code(const struct diag *d)
 	if (d->exit_code != EXIT_OK)
 		return d->exit_code;
 	return d->errors ? EXIT_INPUT : EXIT_OK;
+}
+
+int read_text(struct diag *d, const char *path, char **buf, size_t *len)
+{
+	size_t bad;
+
+	if (read_file(path, buf, len) < 0)
+		return diag_syserror(d, path, "cannot read: %s", strerror(errno));
+	bad = utf8_invalid_at(*buf, *len);
+	if (bad < *len) {
+		unsigned l, c;
+
+		text_position(*buf, bad, &l, &c);
+		diag_error(d, path, l, c, "not valid UTF-8 (byte 0x%02x): text must be UTF-8",
+			   (unsigned char)(*buf)[bad]);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct strbuf;
 
@@ -28,6 +29,11 @@ int diag_syserror(struct diag *d, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_warning(struct diag *d, const char *file, unsigned line, unsigned col,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Reads a whole text file (see read_file) and checks that it is UTF-8.
+ * Reports "cannot read" as a system error, or the first byte that is not
+ * UTF-8 with its line and column; returns -1 then, with *buf freed. */
+int read_text(struct diag *d, const char *path, char **buf, size_t *len);
 
 /* The exit code a command should return given the errors seen so far. */
 int diag_exit_code(const struct diag *d);

@@ -121,23 +121,14 @@ static int load_templates(struct build *b)
 	for (long i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
 		char *src, *name = xstrndup(files[i], strlen(files[i]) - strlen(".mustache"));
-		size_t len, bad;
+		size_t len;
 
 		strbuf_addf(&path, "templates/%s", files[i]);
-		if (read_file(path.buf, &src, &len) < 0) {
-			rc = diag_syserror(b->d, path.buf, "cannot read: %s", strerror(errno));
+		if (read_text(b->d, path.buf, &src, &len) < 0) {
+			rc = -1;
 		} else {
-			bad = utf8_invalid_at(src, len);
-			if (bad < len) {
-				unsigned l, c;
-
-				text_position(src, bad, &l, &c);
-				rc = diag_error(b->d, path.buf, l, c,
-						"not valid UTF-8 (byte 0x%02x): templates must be UTF-8",
-						(unsigned char)src[bad]);
-			} else if (!mustache_parse(b->tpls, name, path.buf, src, len)) {
+			if (!mustache_parse(b->tpls, name, path.buf, src, len))
 				rc = -1;
-			}
 			free(src);
 		}
 		free(name);

@@ -320,24 +320,16 @@ static int load_csv_table(struct snapshot *s, const char *path, const struct sna
 			  struct arena *a, struct diag *d)
 {
 	struct csvfield *f = NULL;
-	size_t af = 0, pos = 0, bad, nhdr, arows = 0;
+	size_t af = 0, pos = 0, nhdr, arows = 0;
 	char *src, **hdr;
 	size_t len;
 	long n;
 	int *map, rc = 0;
 	struct table *t;
 
-	if (read_file(path, &src, &len) < 0)
-		return diag_syserror(d, path, "cannot read: %s", strerror(errno));
+	if (read_text(d, path, &src, &len) < 0)
+		return -1;
 	own(s, src);
-	bad = utf8_invalid_at(src, len);
-	if (bad < len) {
-		unsigned l, c;
-
-		text_position(src, bad, &l, &c);
-		return diag_error(d, path, l, c, "not valid UTF-8 (byte 0x%02x)",
-				  (unsigned char)src[bad]);
-	}
 	n = csv_record(src, len, &pos, &f, &af, a, d, path);
 	if (n <= 0) {
 		free(f);
@@ -540,20 +532,12 @@ static int load_dump(struct snapshot *s, const char *path, const struct snapshot
 		     size_t nneeds, struct arena *a, struct diag *d)
 {
 	char *src;
-	size_t len, pos = 0, bad;
+	size_t len, pos = 0;
 	int rc = 0;
 
-	if (read_file(path, &src, &len) < 0)
-		return diag_syserror(d, path, "cannot read: %s", strerror(errno));
+	if (read_text(d, path, &src, &len) < 0)
+		return -1;
 	own(s, src);
-	bad = utf8_invalid_at(src, len);
-	if (bad < len) {
-		unsigned l, c;
-
-		text_position(src, bad, &l, &c);
-		return diag_error(d, path, l, c, "not valid UTF-8 (byte 0x%02x)",
-				  (unsigned char)src[bad]);
-	}
 	while (pos < len) {
 		const char *line = src + pos, *nl = memchr(line, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
