@@ -47,7 +47,8 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./$(B)/presetgen build
 
-check: deps
+check:
+	@DEPS_TESTS=1 sh scripts/deps.sh
 	@$(MAKE) --no-print-directory test
 
 test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/snapshot-facts $(B)/benchgen $(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec

@@ -25,10 +25,12 @@ for pair in $need; do
 		missing="$missing $pkg"
 	fi
 done
-# tests: pages with hostile data are opened in headless Chromium
-command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-# tests: vercel.json is checked with Vercel's own routing-utils (node)
-command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"
+# what only the tests need (make check sets DEPS_TESTS=1): Chromium opens
+# pages with hostile data; node runs Vercel's own routing-utils
+if [ "${DEPS_TESTS:-}" = 1 ]; then
+	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+	command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"
+fi
 # make bench: peak memory comes from GNU time
 [ -x /usr/bin/time ] || missing="$missing time"
 # tests: the ASan/UBSan run needs the sanitizer runtimes gcc ships
@@ -54,7 +56,7 @@ $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
 fi
 
 # tests: Vercel's routing-utils, pinned by tests/vercel/package-lock.json
-if [ ! -d tests/vercel/node_modules/@vercel/routing-utils ]; then
+if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -d tests/vercel/node_modules/@vercel/routing-utils ]; then
 	echo "deps: npm ci in tests/vercel" >&2
 	npm ci --prefix tests/vercel --no-audit --no-fund >&2
 fi
