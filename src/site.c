@@ -940,6 +940,9 @@ static bool compressible(const char *path)
 	static const char *const ext[] = { ".html", ".css", ".js", ".mjs", ".json", ".xml",
 					   ".txt", ".svg", ".map", ".webmanifest", ".csv" };
 
+	/* vercel.json configures the deployment: nothing ever serves it */
+	if (!strcmp(path, "vercel.json"))
+		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
 		if (str_endswith(path, ext[i]))
 			return true;
