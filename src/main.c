@@ -1,6 +1,7 @@
 /* presetgen: a thin front end over the library-shaped core. One table of
  * commands; each command owns its usage text and options. */
 #include "arena.h"
+#include "bundlecheck.h"
 #include "diag.h"
 #include "fsutil.h"
 #include "jsonv.h"
@@ -45,7 +46,7 @@ static const char *const build_usage[] = {
 };
 
 static const char *const check_usage[] = {
-	"usage: presetgen check [-C DIR] [--env ENV] [--snapshot PATH]...",
+	"usage: presetgen check [-C DIR] [--env ENV] [--snapshot PATH]... [--bundle DIR]",
 	"",
 	"Reads presetgen.yaml, every template, every content page and the snapshots,",
 	"renders every page in memory, and reports every error it finds. Writes nothing.",
@@ -53,6 +54,8 @@ static const char *const check_usage[] = {
 	"  -C, --dir DIR     the site's directory (with presetgen.yaml)",
 	"  -e, --env ENV     development, staging or production (default production)",
 	"  -s, --snapshot PATH  a database snapshot (repeatable)",
+	"  -b, --bundle DIR  check a built bundle instead: pages parse as HTML, internal",
+	"                    links and asset references resolve, XML is well-formed",
 	"  -D, --drafts      check pages marked draft too",
 	"  -q, --quiet       print nothing but errors",
 	NULL,
@@ -135,6 +138,7 @@ static const struct option site_options[] = {
 	{ "drafts", no_argument, NULL, 'D' },
 	{ "snapshot", required_argument, NULL, 's' },
 	{ "archive", required_argument, NULL, 'a' },
+	{ "bundle", required_argument, NULL, 'b' },
 	{ "no-gzip", no_argument, NULL, 'G' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -150,6 +154,7 @@ static int cmd_site(int argc, char **argv, bool check)
 	struct diag d;
 	const char *dir = NULL;
 	char *out = NULL, *archive = NULL;
+	const char *bundle = NULL;
 	char **snaps = NULL;
 	size_t nsnaps = 0;
 	int c, rc;
@@ -158,7 +163,7 @@ static int cmd_site(int argc, char **argv, bool check)
 	opterr = 0;
 	optind = 1;
 	rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "+:C:e:o:s:a:GDj:qvh", site_options, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, "+:C:e:o:s:a:b:GDj:qvh", site_options, NULL)) != -1) {
 		switch (c) {
 		case 'C': dir = optarg; break;
 		case 'e':
@@ -191,6 +196,13 @@ static int cmd_site(int argc, char **argv, bool check)
 			break;
 		case 'D': o.drafts = true; break;
 		case 'G': o.no_gzip = true; break;
+		case 'b':
+			if (!check) {
+				rc = usage_error(usage, "unknown option '%s'", "--bundle");
+				break;
+			}
+			bundle = optarg;
+			break;
 		case 'j':
 			if (check || !parse_count(optarg, &o.jobs))
 				rc = usage_error(usage, "--jobs takes a number from 1 to 1024, not '%s'",
@@ -214,6 +226,15 @@ static int cmd_site(int argc, char **argv, bool check)
 		rc = usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (rc >= 0)
 		goto out;
+	if (bundle) {
+		size_t pages;
+
+		diag_init(&d);
+		rc = bundle_check(bundle, &d, &pages) < 0 ? diag_exit_code(&d) : EXIT_OK;
+		if (!rc && !o.quiet)
+			printf("%zu pages checked in %s: every link resolves, no errors\n", pages, bundle);
+		goto out;
+	}
 	/* --out and --snapshot are relative to where presetgen was started,
 	 * not to -C */
 	if (dir) {

@@ -49,6 +49,22 @@ else
 	done <"$TMP/v"
 fi
 
+# ---- presetgen check on the built bundle -----------------------------------
+out=$("$BIN" check --bundle dist 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "check --bundle: every page parses, every link and asset resolves ($out)" ||
+	notok "check --bundle finds no error in the default site" "$out"
+cp -r dist "$TMP/broken"
+printf '<!DOCTYPE html><html><head><title>x</title></head><body>\n<a href="/nope/">x</a>\n<img src="/assets/img/gone.png" alt=""></body></html>\n' >"$TMP/broken/bad.html"
+printf '<feed><entry></feed>\n' >"$TMP/broken/feed.xml"
+"$BIN" check --bundle "$TMP/broken" 2>"$TMP/err"; rc=$?
+if [ $rc -eq 1 ] && grep -q "bad.html:2: error: the link '/nope/' resolves to no file of the bundle" "$TMP/err" &&
+   grep -q "bad.html:3: error: the link '/assets/img/gone.png'" "$TMP/err" &&
+   grep -q "feed.xml:1:[0-9]*: error: XML: Opening and ending tag mismatch" "$TMP/err"; then
+	ok "check --bundle reports a broken link (page and line) and malformed XML, exit 1"
+else
+	notok "check --bundle reports a broken link and malformed XML" "exit $rc: $(cat "$TMP/err")"
+fi
+
 # ---- archives -------------------------------------------------------------
 [ -s "$TMP/a1.tar.gz" ] && cmp -s "$TMP/a1.tar.gz" "$TMP/a2.tar.gz" &&
 	ok "two builds give the same SHA-256 for the .tar.gz ($(sha256sum <"$TMP/a1.tar.gz" | cut -c1-16)...)" ||

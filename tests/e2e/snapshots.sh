@@ -103,6 +103,9 @@ three_forms "shared small snapshot" "$TMP/site" "$SHARED/snapshot.json" "$SHARED
 		esac
 	done
 n=$((n + 8))
+out=$("$BIN" check --bundle "$TMP/out-snapshot.json" 2>&1) && n=$((n + 1)) &&
+	echo "ok $n - check --bundle on the real export's site: $out" ||
+	{ n=$((n + 1)); echo "not ok $n - check --bundle on the real export's site"; echo "$out" | head -5 | sed 's/^/#   /'; }
 
 # hostile strings in headless Chromium: a sentinel replaces alert, confirm
 # and prompt before anything else runs; any payload that runs marks the page
