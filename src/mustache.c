@@ -978,14 +978,12 @@ static void render_include(struct render *r, const struct mustache_tpl *tpl,
 static void render_value(struct render *r, const struct value *v, bool escape)
 {
 	struct strbuf *out = r->out;
-	size_t before;
 
 	if (!v || v->type == V_NULL || v->type == V_LIST || v->type == V_MAP)
 		return;
 	if ((v->type == V_STRING || v->type == V_DECIMAL) && !v->len)
 		return;
 	emit_indent(r);
-	before = out->len;
 	if (v->type == V_STRING) {
 		if (escape)
 			html_escape(out, v->u.s, v->len);
@@ -995,7 +993,6 @@ static void render_value(struct render *r, const struct value *v, bool escape)
 		/* numbers and booleans have nothing to escape */
 		value_to_text(out, v);
 	}
-	(void)before;
 }
 
 static void render_nodes(struct render *r, const struct mustache_tpl *tpl,
