@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <stdlib.h>
@@ -129,6 +130,59 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 	c->errors++;
 }
 
+/* A path with nothing path-to-regexp would read as a pattern. */
+static bool literal(const char *s)
+{
+	return s[0] == '/' && !strpbrk(s, ":()*+?{}[]\\|^$");
+}
+
+/* vercel.json's redirects with literal paths: the destination is a file of
+ * the bundle, and the source is not (Vercel redirects before it serves
+ * files, so a source that is a page would hide it). */
+static void check_redirects(struct bc *c)
+{
+	struct strbuf path = STRBUF_INIT;
+	json_error_t err;
+	json_t *root, *rs;
+
+	strbuf_addf(&path, "%s/vercel.json", c->dir);
+	if (!path_exists(path.buf)) {
+		strbuf_release(&path);
+		return;
+	}
+	root = json_load_file(path.buf, 0, &err);
+	if (!root) {
+		diag_error(c->d, path.buf, (unsigned)err.line, (unsigned)err.column, "%s", err.text);
+		c->errors++;
+		strbuf_release(&path);
+		return;
+	}
+	rs = json_object_get(root, "redirects");
+	for (size_t i = 0; i < json_array_size(rs); i++) {
+		const char *from = json_string_value(json_object_get(json_array_get(rs, i), "source"));
+		const char *to = json_string_value(json_object_get(json_array_get(rs, i), "destination"));
+
+		if (!from || !to) {
+			diag_error(c->d, path.buf, 0, 0, "redirects[%zu]: expected a source and a "
+				   "destination", i);
+			c->errors++;
+			continue;
+		}
+		if (literal(to) && !resolves(c->dir, to, strcspn(to, "?#"))) {
+			diag_error(c->d, path.buf, 0, 0, "redirects[%zu]: '%s' goes to '%s', which "
+				   "resolves to no file of the bundle", i, from, to);
+			c->errors++;
+		}
+		if (literal(from) && resolves(c->dir, from, strlen(from))) {
+			diag_error(c->d, path.buf, 0, 0, "redirects[%zu]: '%s' is a file of the "
+				   "bundle, which the redirect would hide", i, from);
+			c->errors++;
+		}
+	}
+	json_decref(root);
+	strbuf_release(&path);
+}
+
 int bundle_check(const char *dir, struct diag *d, size_t *pages)
 {
 	struct bc c = { dir, NULL, d, 0 };
@@ -180,5 +234,6 @@ int bundle_check(const char *dir, struct diag *d, size_t *pages)
 	}
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	free_list(files, n);
+	check_redirects(&c);
 	return c.errors ? -1 : 0;
 }

@@ -331,9 +331,66 @@ static const struct field redirect_fields[] = {
 	{ "from", F_STRING, offsetof(struct redirect_cfg, from), true },
 	{ "to", F_STRING, offsetof(struct redirect_cfg, to), true },
 	{ "permanent", F_BOOL, offsetof(struct redirect_cfg, permanent), false },
+	{ "table", F_STRING, offsetof(struct redirect_cfg, table), false },
 };
 
-/* redirects: [{from: /old/, to: /new/, permanent: true}] */
+static bool ident(const char *s, size_t n)
+{
+	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* Collects the {column} placeholders of a table redirect's pattern; the
+ * text around them must be plain path characters, so that a filled-in
+ * pattern is a literal path for Vercel's path-to-regexp. */
+static int placeholders(struct cfgparse *cp, yaml_node_t *r, struct redirect_cfg *rd,
+			const char *pat, size_t *found)
+{
+	const char *ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.~";
+
+	*found = 0;
+	for (const char *p = pat; *p; ) {
+		const char *e;
+
+		if (*p != '{') {
+			if (!strchr(ok, *p))
+				return ydoc_error(&cp->y, r, "'%s': a table redirect's pattern holds "
+						  "only letters, digits, / - _ . ~ and {column}", pat);
+			p++;
+			continue;
+		}
+		e = strchr(p, '}');
+		if (!e || !ident(p + 1, (size_t)(e - p - 1)))
+			return ydoc_error(&cp->y, r, "'%s': expected {column} with a column name",
+					  pat);
+		{
+			const char *col = arena_strndup(cp->a, p + 1, (size_t)(e - p - 1));
+			size_t i;
+
+			for (i = 0; i < rd->ncols; i++)
+				if (!strcmp(rd->cols[i], col))
+					break;
+			if (i == rd->ncols) {
+				const char **c = arena_alloc(cp->a, (rd->ncols + 1) * sizeof(*c));
+
+				if (rd->ncols)
+					memcpy(c, rd->cols, rd->ncols * sizeof(*c));
+				c[rd->ncols++] = col;
+				rd->cols = c;
+			}
+		}
+		(*found)++;
+		p = e + 1;
+	}
+	return 0;
+}
+
+/* redirects: [{from: /old/, to: /new/, permanent: true},
+ *             {table: user_handle_redirects, from: "/u/{old_handle}/", to: "/u/{new_handle}/"}] */
 static int parse_redirects(struct cfgparse *cp, yaml_node_t *v, struct config *cfg)
 {
 	int rc = 0;
@@ -345,13 +402,35 @@ static int parse_redirects(struct cfgparse *cp, yaml_node_t *v, struct config *c
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		yaml_node_t *r = ydoc_node(&cp->y, *it);
 		struct redirect_cfg *rd = &cfg->redirects[cfg->nredirects];
+		size_t nfrom, nto;
 
 		rd->permanent = true;
 		if (parse_fields(cp, r, "redirects", redirect_fields, ARRAY_SIZE(redirect_fields), rd) < 0) {
 			rc = -1;
 			continue;
 		}
-		if (rd->from[0] != '/' || (rd->to[0] != '/' && strncmp(rd->to, "https://", 8)) ||
+		if (rd->table) {
+			if (!ident(rd->table, strlen(rd->table))) {
+				rc = ydoc_error(&cp->y, r, "'%s' is not a table name", rd->table);
+				continue;
+			}
+			if (rd->from[0] != '/' || rd->to[0] != '/' ||
+			    rd->from[strlen(rd->from) - 1] != '/' || rd->to[strlen(rd->to) - 1] != '/') {
+				rc = ydoc_error(&cp->y, r, "a table redirect goes from a path to a path "
+						"of this site, both ending in / as pages do, as \"/u/{old_handle}/\" to \"/u/{new_handle}/\"");
+				continue;
+			}
+			if (placeholders(cp, r, rd, rd->from, &nfrom) < 0 ||
+			    placeholders(cp, r, rd, rd->to, &nto) < 0) {
+				rc = -1;
+				continue;
+			}
+			if (!nfrom || !nto) {
+				rc = ydoc_error(&cp->y, r, "a table redirect names a column in 'from' and "
+						"in 'to', as \"/u/{old_handle}/\" to \"/u/{new_handle}/\"");
+				continue;
+			}
+		} else if (rd->from[0] != '/' || (rd->to[0] != '/' && strncmp(rd->to, "https://", 8)) ||
 		    strpbrk(rd->from, " \"<>") || strpbrk(rd->to, " \"<>")) {
 			rc = ydoc_error(&cp->y, r, "a redirect goes from a path (/old/) to a path or an "
 					"https:// URL");

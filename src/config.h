@@ -23,10 +23,16 @@ struct env_config {
 	size_t npublic;
 };
 
+/* One redirect, or with table one per row of a snapshot table: from and to
+ * then hold {column} placeholders (user_handle_redirects: old_handle to
+ * new_handle), filled in the way page URLs are. */
 struct redirect_cfg {
 	const char *from;
 	const char *to;
 	bool permanent;
+	const char *table;	/* NULL: a single redirect */
+	const char **cols;	/* the columns the placeholders name */
+	size_t ncols;
 };
 
 struct collection_cfg;

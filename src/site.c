@@ -9,6 +9,7 @@
 #include "feeds.h"
 #include "fsutil.h"
 #include "mustache.h"
+#include "redirects.h"
 #include "snapshot.h"
 #include "strbuf.h"
 #include "text.h"
@@ -93,6 +94,7 @@ struct build {
 	const char **secret_names;	/* environment variables that hold secrets */
 	const char **secret_values;
 	size_t nsecrets;
+	struct redirects redirects;
 };
 
 static double now_seconds(void)
@@ -703,9 +705,10 @@ static int load_collections(struct build *b)
 	int rc = 0;
 
 	b->ncolls = b->cfg.ncolls;
-	if (!b->cfg.ncolls)
-		return 0;
 	nneeds = collections_needs(b->cfg.colls, b->cfg.ncolls, &needs, &b->arena);
+	nneeds = redirects_needs(&b->cfg, needs, nneeds, &needs, &b->arena);
+	if (!nneeds)
+		return 0;
 	for (size_t i = 0; i < npaths; i++)
 		if (snapshot_load(&b->snap, paths[i], needs, nneeds, &b->arena, b->d) < 0)
 			rc = -1;
@@ -717,6 +720,8 @@ static int load_collections(struct build *b)
 	cb.tz = b->tz;
 	cb.now = b->now;
 	cb.base_url = b->cfg.env[b->env].base_url;
+	if (!b->cfg.ncolls)
+		return 0;
 	return collections_build(&cb, b->cfg.colls, b->cfg.ncolls, &b->snap, &b->colls);
 }
 
@@ -934,6 +939,63 @@ static int plan_assets(struct build *b)
 }
 
 /* ---- rendering and writing -------------------------------------------- */
+
+/* ---- redirects ------------------------------------------------------------ */
+
+/* The URL path a file is served at: x/index.html at /x/ (cleanUrls with
+ * trailingSlash), anything else at its own path. */
+static const char *served_url(struct arena *a, const char *out)
+{
+	size_t n = strlen(out);
+
+	if (!strcmp(out, "index.html"))
+		return "/";
+	if (n > 11 && !strcmp(out + n - 11, "/index.html"))
+		return arena_printf(a, "/%.*s", (int)(n - 10), out);
+	return arena_cat(a, "/", out);
+}
+
+static int cmp_cstr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* presetgen.yaml's redirects and the snapshot's: those vercel.json can
+ * hold go there, the rest become redirect pages. */
+static int plan_redirects(struct build *b)
+{
+	const char **served = xcalloc(b->njobs + 1, sizeof(*served));
+	size_t n = b->njobs;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		served[i] = served_url(&b->arena, b->jobs[i].out);
+	qsort(served, n, sizeof(*served), cmp_cstr);
+	rc = redirects_build(&b->cfg, &b->snap, served, n, vercel_redirect_budget(&b->cfg),
+			     &b->arena, b->d, &b->redirects);
+	free(served);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < b->redirects.npages; i++) {
+		const struct redirect *r = &b->redirects.pages[i];
+		struct strbuf sb = STRBUF_INIT;
+		struct job j;
+
+		redirect_page(&sb, r, b->cfg.env[b->env].base_url, b->cfg.language);
+		memset(&j, 0, sizeof(j));
+		j.out = arena_cat(&b->arena, r->from + 1, "index.html");
+		j.src = b->cfg.path;
+		j.data = strbuf_detach(&sb, &j.len);
+		add_job(b, &j);
+	}
+	if (b->o->verbose)
+		fprintf(stderr, "redirects: %zu in vercel.json, %zu as pages; from tables %zu, "
+			"left out %zu (a live page has the URL), %zu (no published page at the "
+			"end), %zu (values that make no URL)\n", b->redirects.nvercel,
+			b->redirects.npages, b->redirects.from_tables, b->redirects.live,
+			b->redirects.unpublished, b->redirects.bad);
+	return 0;
+}
 
 static bool compressible(const char *path)
 {
@@ -1214,7 +1276,7 @@ static int write_vercel(struct build *b)
 	struct job j;
 	int rc = 0;
 
-	vercel_json(&sb, &b->cfg, b->env, &b->refs);
+	vercel_json(&sb, &b->cfg, b->env, &b->refs, &b->redirects);
 	memset(&j, 0, sizeof(j));
 	j.out = "vercel.json";
 	j.src = b->cfg.path;
@@ -1451,6 +1513,8 @@ int site_build(const struct build_opts *o, struct diag *d)
 		plan_robots(&b);
 		rc = plan_assets(&b);
 	}
+	if (!rc)
+		rc = plan_redirects(&b);
 	if (!rc) {
 		qsort(b.jobs, b.njobs, sizeof(*b.jobs), cmp_job);
 		for (size_t i = 1; i < b.njobs; i++)

@@ -1,6 +1,7 @@
 #include "vercel.h"
 #include "assets.h"
 #include "config.h"
+#include "redirects.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -47,8 +48,23 @@ static void csp(struct strbuf *sb, const struct config *cfg, int env, const stru
 		    "frame-ancestors 'none'; upgrade-insecure-requests");
 }
 
+/* routing-utils counts one route per rule, and 5 for cleanUrls with
+ * trailingSlash; Vercel refuses 2,048 or more */
+#define VERCEL_MAX_ROUTES 2047
+#define CLEAN_URL_ROUTES 5
+
+static size_t header_rules(const struct config *cfg)
+{
+	return 2 + (cfg->feed.present ? 1 : 0);
+}
+
+size_t vercel_redirect_budget(const struct config *cfg)
+{
+	return VERCEL_MAX_ROUTES - CLEAN_URL_ROUTES - header_rules(cfg);
+}
+
 void vercel_json(struct strbuf *out, const struct config *cfg, int env,
-		 const struct page_refs *refs)
+		 const struct page_refs *refs, const struct redirects *rd)
 {
 	json_t *root = json_object(), *headers = json_array(), *h;
 	struct strbuf policy = STRBUF_INIT;
@@ -58,15 +74,15 @@ void vercel_json(struct strbuf *out, const struct config *cfg, int env,
 	/* pages are /x/index.html linked as /x/: clean URLs with the slash */
 	json_object_set_new(root, "cleanUrls", json_true());
 	json_object_set_new(root, "trailingSlash", json_true());
-	if (cfg->nredirects) {
+	if (rd->nvercel) {
 		json_t *rs = json_array();
 
-		for (size_t i = 0; i < cfg->nredirects; i++) {
+		for (size_t i = 0; i < rd->nvercel; i++) {
 			json_t *r = json_object();
 
-			json_object_set_new(r, "source", json_string(cfg->redirects[i].from));
-			json_object_set_new(r, "destination", json_string(cfg->redirects[i].to));
-			json_object_set_new(r, "permanent", json_boolean(cfg->redirects[i].permanent));
+			json_object_set_new(r, "source", json_string(rd->vercel[i].from));
+			json_object_set_new(r, "destination", json_string(rd->vercel[i].to));
+			json_object_set_new(r, "permanent", json_boolean(rd->vercel[i].permanent));
 			json_array_append_new(rs, r);
 		}
 		json_object_set_new(root, "redirects", rs);
@@ -87,6 +103,8 @@ void vercel_json(struct strbuf *out, const struct config *cfg, int env,
 		h = rule(headers, cfg->feed.url);
 		header(h, "Content-Type", "application/atom+xml; charset=utf-8");
 	}
+	if (json_array_size(headers) != header_rules(cfg))
+		die("vercel.json: header rules and their count disagree");
 	json_object_set_new(root, "headers", headers);
 	text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	if (!text)

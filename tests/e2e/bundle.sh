@@ -38,7 +38,11 @@ else
 		"/feed.xml=Cache-Control:max-age=0" \
 		"/sitemap.xml=Cache-Control:max-age=0" \
 		"/assets/manifest.json=Cache-Control:max-age=0" \
-		"/no/such/page/=X-Frame-Options:DENY" |
+		"/no/such/page/=X-Frame-Options:DENY" \
+		"/u/aoife_b/->308 /u/aoife_byrne/" \
+		"/u/cian/->308 /u/cian_shoots/" \
+		"/u/aoife_b->308 /u/aoife_b/" \
+		"/u/gracenolan/=Cache-Control:max-age=0" |
 		sed 's/^ok [0-9]* - /ok - /; s/^not ok [0-9]* - /not ok - /' >"$TMP/v"
 	while IFS= read -r line; do
 		case "$line" in
@@ -78,6 +82,36 @@ cmp -s "$TMP/files" "$TMP/entries" && ok "the archive holds exactly the bundle's
 [ -z "$(tar tvzf "$TMP/a1.tar.gz" | grep -v 'root/root' | head -1)" ] &&
 	[ -z "$(tar tvzf "$TMP/a1.tar.gz" | grep -v '2025-10-16 12:00' | head -1)" ] &&
 	ok "archive entries: owner root, mtime from SOURCE_DATE_EPOCH" || notok "archive entries: owner root, mtime from SOURCE_DATE_EPOCH"
+
+# ---- renamed handles past Vercel's route limit ------------------------------
+# 2,100 renamed handles: vercel.json holds what fits under 2,048 routes, the
+# rest become redirect pages; both forms are checked.
+rm -rf "$TMP/r" && cp -r "$TMP/site" "$TMP/r" && cd "$TMP/r" || exit 1
+sed -i 's/table: user_handle_redirects/table: many_redirects/' presetgen.yaml
+awk 'BEGIN { printf "{\"many_redirects\": ["; for (i = 0; i < 2100; i++) printf "%s{\"old_handle\": \"old_%04d\", \"new_handle\": \"aoife_byrne\"}", (i ? ", " : ""), i; print "]}" }' >"$TMP/many.json"
+"$BIN" build -v --snapshot content/data/preset.json --snapshot "$TMP/many.json" 2>"$TMP/err" >/dev/null; rc=$?
+inv=$(grep -c '"source": "/u/old_' dist/vercel.json)
+if [ $rc -eq 0 ] && [ "$inv" -eq 2039 ] && grep -q 'redirects: 2039 in vercel.json, 61 as pages' "$TMP/err" &&
+   [ ! -e dist/u/old_2038 ] && grep -q 'content="0; url=/u/aoife_byrne/"' dist/u/old_2039/index.html &&
+   grep -q '<link rel="canonical" href="https://preset.ie/u/aoife_byrne/">' dist/u/old_2099/index.html; then
+	ok "2,100 renamed handles: 2,039 redirects in vercel.json, the other 61 as redirect pages"
+else
+	notok "2,100 renamed handles: 2,039 redirects in vercel.json, the other 61 as redirect pages" "exit $rc, $inv in vercel.json: $(grep redirects: "$TMP/err")"
+fi
+if [ -d "$ROOT/tests/vercel/node_modules/@vercel/routing-utils" ] && command -v node >/dev/null; then
+	node "$CHECK" dist/vercel.json "/u/old_0000/->308 /u/aoife_byrne/" "/u/old_2038/->308 /u/aoife_byrne/" >"$TMP/v" 2>&1 &&
+		ok "routing-utils accepts it: $(grep -o 'fewer than 2,048 routes ([0-9]*)' "$TMP/v")" ||
+		notok "routing-utils accepts 2,039 redirects" "$(grep -v '^ok' "$TMP/v" | head -5)"
+fi
+out=$("$BIN" check --bundle dist 2>&1) && ok "check --bundle: the redirect pages and vercel.json's destinations resolve" ||
+	notok "check --bundle: the redirect pages and vercel.json's destinations resolve" "$(echo "$out" | head -5)"
+# a redirect that would hide a page, or go nowhere, is reported
+sed -i 's|"source": "/u/old_0000/"|"source": "/gigs/"|; s|"destination": "/u/aoife_byrne/"|"destination": "/u/nobody/"|' dist/vercel.json
+"$BIN" check --bundle dist 2>"$TMP/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "redirects\[0\]: '/gigs/' goes to '/u/nobody/', which resolves to no file" "$TMP/err" &&
+	grep -q "redirects\[0\]: '/gigs/' is a file of the bundle, which the redirect would hide" "$TMP/err" &&
+	ok "check --bundle reports a redirect to nowhere and one that hides a page" ||
+	notok "check --bundle reports a redirect to nowhere and one that hides a page" "exit $rc: $(head -3 "$TMP/err")"
 
 # ---- secrets ----------------------------------------------------------------
 rm -rf "$TMP/s" && cp -r "$TMP/site" "$TMP/s" && cd "$TMP/s" || exit 1

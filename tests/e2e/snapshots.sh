@@ -51,6 +51,15 @@ export SOURCE_DATE_EPOCH=1773482400
 three_forms "fixture" "$TMP/fx" "$TMP/fx/data/snap.json" "$TMP/fx/data/csv" "$TMP/fx/data/dump.sql"
 absent "fixture: no private value, draft or banned profile in any file" "$TMP/out-snap.json" \
 	"@example.com" "Draft gig" "draft text" "Dan Banned" "banned bio" "secret bio" "javascript:" "<script"
+# renamed handles (user_handle_redirects) in the three forms alike
+V=$TMP/out-snap.json/vercel.json
+red=$(tr -d ' \n' <"$V" | grep -o '"source":"/u/[^"]*","destination":"[^"]*"' | tr '\n' ' ')
+want='"source":"/u/ada_old/","destination":"/u/ada/" "source":"/u/cara_old/","destination":"/u/cara/" "source":"/u/clash/","destination":"/u/ada/" "source":"/u/first/","destination":"/u/ada/" "source":"/u/second/","destination":"/u/ada/" '
+[ "$red" = "$want" ] &&
+	ok "handle redirects: chains end at the current page; a live page, a banned profile, NULL and non-handles make none" ||
+	notok "handle redirects: chains end at the current page; a live page, a banned profile, NULL and non-handles make none" "got: $red"
+absent "handle redirects: the banned profile's URL and the table's other columns are nowhere" "$TMP/out-snap.json" \
+	"/u/dan" "redirect note" "/u/(.*)"
 # the reference time decides which gigs the listing shows
 SOURCE_DATE_EPOCH=1782864000 "$BIN" build -q -C "$TMP/fx" --out "$TMP/later"
 if grep -q 'total=1 ' "$TMP/later/gigs/index.html" && grep -q 'total=2 ' "$TMP/out-snap.json/gigs/index.html"; then

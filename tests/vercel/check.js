@@ -1,7 +1,7 @@
 // Validates a vercel.json made by presetgen with Vercel's own routing-utils:
 // top-level keys, the schemas routing-utils exports, pattern compilation,
 // the route count, and the headers that given paths receive.
-//   node check.js DIST/vercel.json PATH=KEY:VALUE...
+//   node check.js DIST/vercel.json PATH=KEY:VALUE... PATH->STATUS LOCATION...
 // Prints TAP lines.
 'use strict';
 const fs = require('fs');
@@ -74,12 +74,22 @@ function headersFor(path) {
   for (const r of routes) {
     if (r.handle) break;
     if (!r.src || !new RegExp(r.src).test(path)) continue;
-    if (r.status && r.status >= 300 && r.status < 400 && !r.continue) return { redirect: r.status };
+    if (r.status && r.status >= 300 && r.status < 400 && !r.continue) {
+      const m = new RegExp(r.src).exec(path);
+      const loc = ((r.headers && r.headers.Location) || '').replace(/\$(\d+)/g, (_, i) => m[+i] || '');
+      return { redirect: r.status, location: loc };
+    }
     if (r.headers) for (const [k, v] of Object.entries(r.headers)) out[k.toLowerCase()] = v;
   }
   return out;
 }
 for (const spec of process.argv.slice(3)) {
+  if (spec.includes('->')) {
+    const [path, want] = spec.split('->');
+    const got = headersFor(path);
+    ok(`${got.redirect} ${got.location}` === want, `${path} is redirected: ${want}`, JSON.stringify(got));
+    continue;
+  }
   const [path, rest] = [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)];
   const key = rest.slice(0, rest.indexOf(':')).toLowerCase(), want = rest.slice(rest.indexOf(':') + 1);
   const got = headersFor(path);

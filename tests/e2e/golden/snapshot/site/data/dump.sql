@@ -31,3 +31,23 @@ COPY public.user_settings (id, profile_id, profile_visibility) FROM stdin;
 \.
 
 \unrestrict fixture
+
+--
+-- Data for Name: user_handle_redirects; Type: TABLE DATA; Schema: public; Owner: postgres
+--
+
+COPY public.user_handle_redirects (id, old_handle, new_handle, private_note) FROM stdin;
+77777777-0000-4000-8000-000000000001	ada_old	ada	redirect note@example.com
+77777777-0000-4000-8000-000000000002	first	second	redirect note@example.com
+77777777-0000-4000-8000-000000000003	second	ada	redirect note@example.com
+77777777-0000-4000-8000-000000000004	ada	cara	redirect note@example.com
+77777777-0000-4000-8000-000000000005	cara_old	cara	redirect note@example.com
+77777777-0000-4000-8000-000000000006	dan_old	dan	redirect note@example.com
+77777777-0000-4000-8000-000000000007	(.*)	ada	redirect note@example.com
+77777777-0000-4000-8000-000000000008	\N	ada	redirect note@example.com
+77777777-0000-4000-8000-000000000009	clash	cara	redirect note@example.com
+77777777-0000-4000-8000-000000000010	clash	ada	redirect note@example.com
+77777777-0000-4000-8000-000000000011	x	<script>	redirect note@example.com
+77777777-0000-4000-8000-000000000012	Ünï	ada	redirect note@example.com
+\.
+
