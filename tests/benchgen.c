@@ -86,6 +86,15 @@ int main(int argc, char **argv)
 		printf("%s\t%s\t%s\t%s\n", id, owner, t1, i % 25 == 3 ? "private" : "public");
 	}
 	printf("\\.\n\n");
+	/* one profile in 20 was renamed: 500 redirects at 100,000 gigs */
+	printf("COPY public.user_handle_redirects (id, user_id, old_handle, new_handle, created_at) "
+	       "FROM stdin;\n");
+	for (long i = 7; i < np; i += 20) {
+		uuid(id, 0x60000000, (uint64_t)i);
+		uuid(owner, 0x20000000, (uint64_t)i);
+		printf("%s\t%s\told_user_%ld\tuser_%ld\t2025-06-01 10:00:00+00\n", id, owner, i, i);
+	}
+	printf("\\.\n\n");
 	printf("COPY public.gigs (id, owner_user_id, title, description, comp_type, comp_details, "
 	       "location_text, start_time, end_time, application_deadline, max_applicants, "
 	       "usage_rights, safety_notes, status, created_at, updated_at, purpose, style_tags, "
