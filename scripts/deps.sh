@@ -26,10 +26,12 @@ for pair in $need; do
 	fi
 done
 # what only the tests need (make check sets DEPS_TESTS=1): Chromium opens
-# pages with hostile data; node runs Vercel's own routing-utils
+# pages with hostile data; node runs Vercel's own routing-utils; java runs
+# the W3C Nu Html Checker
 if [ "${DEPS_TESTS:-}" = 1 ]; then
 	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 	command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"
+	command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
 fi
 # make bench: peak memory comes from GNU time
 [ -x /usr/bin/time ] || missing="$missing time"
@@ -59,4 +61,10 @@ fi
 if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -d tests/vercel/node_modules/@vercel/routing-utils ]; then
 	echo "deps: npm ci in tests/vercel" >&2
 	npm ci --prefix tests/vercel --no-audit --no-fund >&2
+fi
+# tests: the W3C Nu Html Checker (vnu.jar), pinned by tests/vnu/package-lock.json;
+# its install script would fetch a Java runtime, Debian's is used instead
+if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -f tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+	echo "deps: npm ci in tests/vnu" >&2
+	npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund >&2
 fi

@@ -49,6 +49,8 @@ for variant in "" asan; do
 	suite "end to end$tag" sh tests/e2e/run.sh "$bin"
 	suite "snapshots$tag" env SKIP_CHROMIUM="$variant" sh tests/e2e/snapshots.sh "$bin" "$B/snapshot-facts"
 	suite "bundle$tag" sh tests/e2e/bundle.sh "$bin"
+	# the W3C checker looks at output, which is the same in both builds
+	[ -z "$variant" ] && suite "html (W3C Nu checker)" sh tests/e2e/html.sh "$bin"
 done
 echo "full log: $LOG"
 echo "$pass passed, $fail failed"
