@@ -451,7 +451,9 @@ static const struct asset *rewrite_value(struct html_ctx *h, const char *s, size
 			start++;
 		strbuf_add(out, s + i, start - i);
 		end = start;
-		while (end < n && (!srcset || (s[end] != ' ' && s[end] != ',')))
+		if (!srcset)
+			end = n;
+		while (end < n && s[end] != ' ' && s[end] != ',')
 			end++;
 		a = html_ref(h, s + start, end - start, &prefix);
 		if (a) {
@@ -475,9 +477,34 @@ static const struct asset *rewrite_value(struct html_ctx *h, const char *s, size
 	return last;
 }
 
-static bool attr_is(const char *name, size_t n, const char *want)
+/* Whether (name, n) is want, ignoring ASCII case (want is lower case). */
+static inline bool name_is(const char *name, size_t n, const char *want, size_t wn)
 {
-	return strlen(want) == n && !strncasecmp(name, want, n);
+	if (n != wn)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((name[i] | 0x20) != want[i])
+			return false;
+	return true;
+}
+#define attr_is(name, n, lit) name_is((name), (n), (lit), sizeof(lit) - 1)
+
+/* The elements with an attribute that can name an asset (href, src,
+ * srcset, poster, content) or that the CSP must know of (inline code). */
+static bool wanted_tag(const char *t, size_t n)
+{
+	switch (n) {
+	case 1: return (t[0] | 0x20) == 'a';
+	case 3: return attr_is(t, n, "img") || attr_is(t, n, "use");
+	case 4: return attr_is(t, n, "link") || attr_is(t, n, "meta") || attr_is(t, n, "area") ||
+		       attr_is(t, n, "base");
+	case 5: return attr_is(t, n, "video") || attr_is(t, n, "audio") || attr_is(t, n, "embed") ||
+		       attr_is(t, n, "input") || attr_is(t, n, "style") || attr_is(t, n, "track") ||
+		       attr_is(t, n, "image");
+	case 6: return attr_is(t, n, "script") || attr_is(t, n, "source") || attr_is(t, n, "iframe") ||
+		       attr_is(t, n, "object");
+	default: return false;
+	}
 }
 
 int assets_rewrite_html(const struct assets *as, const char *base_url, const char *page,
@@ -489,8 +516,9 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 
 	while (i < len) {
 		const char *lt = memchr(html + i, '<', len - i);
-		size_t p, name_start;
-		bool script = false, link = false, stylesheet = false, integrity = false;
+		size_t p, name_start, tn;
+		bool script, link, img, style, has_src = false;
+		bool stylesheet = false, integrity = false;
 		const struct asset *target = NULL;
 
 		if (!lt)
@@ -512,56 +540,34 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 		name_start = p;
 		while (p < len && ((html[p] | 0x20) >= 'a' && (html[p] | 0x20) <= 'z'))
 			p++;
-		if (p == name_start) {
+		tn = p - name_start;
+		if (!tn) {
 			i = p;
 			continue;
 		}
-		script = attr_is(html + name_start, p - name_start, "script");
-		link = attr_is(html + name_start, p - name_start, "link");
-		{
-			bool img = attr_is(html + name_start, p - name_start, "img") ||
-				   attr_is(html + name_start, p - name_start, "source") ||
-				   attr_is(html + name_start, p - name_start, "video");
-			bool style = attr_is(html + name_start, p - name_start, "style");
-			bool has_src = false;
-			size_t q = p;
+		if (!wanted_tag(html + name_start, tn)) {
+			/* no attribute of this element names an asset or matters
+			 * to the CSP: on to its end, stepping over quoted values */
+			while (p < len && html[p] != '>') {
+				if (html[p] == '"' || html[p] == '\'') {
+					const char *e = memchr(html + p + 1, html[p], len - p - 1);
 
-			/* a first look at the tag for CSP: external images, inline code */
-			while ((img || script || style) && q < len && html[q] != '>') {
-				if (img && (q + 5 < len) && (!strncasecmp(html + q, "src=\"", 5) ||
-							     !strncasecmp(html + q, "srcset=\"", 8) ||
-							     !strncasecmp(html + q, "poster=\"", 8))) {
-					const char *v = (const char *)memchr(html + q, '"', len - q) + 1;
-					const char *e = memchr(v, '"', (size_t)(html + len - v));
-
-					for (const char *u = v; e && u < e; ) {
-						const char *c = memchr(u, ',', (size_t)(e - u));
-
-						while (u < e && *u == ' ')
-							u++;
-						add_origin(refs, u, (size_t)((c ? c : e) - u));
-						u = c ? c + 1 : e;
-					}
+					p = e ? (size_t)(e - html) : len;
 				}
-				if (script && !strncasecmp(html + q, "src=", 4))
-					has_src = true;
-				q++;
+				p++;
 			}
-			if (refs && (style || (script && !has_src)) && q < len && html[q] == '>') {
-				const char *end = memmem(html + q + 1, len - q - 1,
-							 style ? "</style" : "</script", style ? 7 : 8);
-
-				if (end && style)
-					add_hash(&refs->style, &refs->nstyle, html + q + 1,
-						 (size_t)(end - (html + q + 1)));
-				else if (end)
-					add_hash(&refs->script, &refs->nscript, html + q + 1,
-						 (size_t)(end - (html + q + 1)));
-			}
+			i = p < len ? p + 1 : len;
+			continue;
 		}
+		script = attr_is(html + name_start, tn, "script");
+		link = attr_is(html + name_start, tn, "link");
+		style = attr_is(html + name_start, tn, "style");
+		img = attr_is(html + name_start, tn, "img") || attr_is(html + name_start, tn, "source") ||
+		      attr_is(html + name_start, tn, "video");
 		/* attributes */
 		while (p < len && html[p] != '>') {
 			size_t an, as0, vs, ve;
+			const char *name;
 			char quote = 0;
 
 			while (p < len && (html[p] == ' ' || html[p] == '\n' || html[p] == '\t' ||
@@ -571,8 +577,9 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 			while (p < len && html[p] != '=' && html[p] != ' ' && html[p] != '>' && html[p] != '/')
 				p++;
 			an = p - as0;
+			name = html + as0;
 			if (p >= len || html[p] != '=') {
-				if (attr_is(html + as0, an, "integrity"))
+				if (attr_is(name, an, "integrity"))
 					integrity = true;
 				if (!an)
 					p++;
@@ -582,27 +589,81 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 			if (p < len && (html[p] == '"' || html[p] == '\''))
 				quote = html[p++];
 			vs = p;
-			while (p < len && (quote ? html[p] != quote : html[p] != ' ' && html[p] != '>'))
-				p++;
+			if (quote) {
+				const char *e = memchr(html + p, quote, len - p);
+
+				p = e ? (size_t)(e - html) : len;
+			} else {
+				while (p < len && html[p] != ' ' && html[p] != '>')
+					p++;
+			}
 			ve = p;
 			if (quote && p < len)
 				p++;
-			if (attr_is(html + as0, an, "integrity")) {
-				integrity = true;
-			} else if (attr_is(html + as0, an, "rel")) {
-				stylesheet = memmem(html + vs, ve - vs, "stylesheet", 10) != NULL;
-			} else if (attr_is(html + as0, an, "href") || attr_is(html + as0, an, "src") ||
-				   attr_is(html + as0, an, "poster") || attr_is(html + as0, an, "content") ||
-				   attr_is(html + as0, an, "srcset")) {
+			switch (an) {
+			case 3:		/* src, rel */
+				if (attr_is(name, an, "rel")) {
+					stylesheet = memmem(html + vs, ve - vs, "stylesheet", 10) != NULL;
+					continue;
+				}
+				if (!attr_is(name, an, "src"))
+					continue;
+				has_src = true;
+				break;
+			case 4:		/* href */
+				if (!attr_is(name, an, "href"))
+					continue;
+				break;
+			case 6:		/* srcset, poster */
+				if (!attr_is(name, an, "srcset") && !attr_is(name, an, "poster"))
+					continue;
+				break;
+			case 7:		/* content */
+				if (!attr_is(name, an, "content"))
+					continue;
+				break;
+			case 9:
+				if (attr_is(name, an, "integrity"))
+					integrity = true;
+				continue;
+			default:
+				continue;
+			}
+			/* CSP: the origins of external images */
+			if (img && refs && (name[0] | 0x20) != 'h' && (name[0] | 0x20) != 'c') {
+				const char *v = html + vs, *e = html + ve;
+
+				for (const char *u = v; u < e; ) {
+					const char *c = memchr(u, ',', (size_t)(e - u));
+
+					while (u < e && *u == ' ')
+						u++;
+					add_origin(refs, u, (size_t)((c ? c : e) - u));
+					u = c ? c + 1 : e;
+				}
+			}
+			{
+				bool srcset = an == 6 && (name[0] | 0x20) == 's';
 				const struct asset *a;
 
 				strbuf_add(out, html + copied, vs - copied);
-				a = rewrite_value(&h, html + vs, ve - vs, attr_is(html + as0, an, "srcset"),
-						  out);
-				if (a && (attr_is(html + as0, an, "href") || attr_is(html + as0, an, "src")))
+				a = rewrite_value(&h, html + vs, ve - vs, srcset, out);
+				if (a && (an == 3 || an == 4))
 					target = a;
 				copied = ve;
 			}
+		}
+		/* CSP: the hashes of inline scripts and styles */
+		if (refs && (style || (script && !has_src)) && p < len) {
+			const char *end = memmem(html + p + 1, len - p - 1,
+						 style ? "</style" : "</script", style ? 7 : 8);
+
+			if (end && style)
+				add_hash(&refs->style, &refs->nstyle, html + p + 1,
+					 (size_t)(end - (html + p + 1)));
+			else if (end)
+				add_hash(&refs->script, &refs->nscript, html + p + 1,
+					 (size_t)(end - (html + p + 1)));
 		}
 		if ((script || (link && stylesheet)) && target && !integrity) {
 			size_t end = p;
