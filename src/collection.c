@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "jsonv.h"
+#include "keyindex.h"
 #include "snapshot.h"
 #include "strbuf.h"
 #include "text.h"
@@ -19,78 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- a small string -> row index -------------------------------------- */
-
-struct keyindex {
-	size_t cap;
-	const char **keys;
-	size_t *rows;
-};
-
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static struct keyindex *index_new(size_t n)
-{
-	struct keyindex *ix = xcalloc(1, sizeof(*ix));
-
-	ix->cap = 16;
-	while (ix->cap < n * 2)
-		ix->cap *= 2;
-	ix->keys = xcalloc(ix->cap, sizeof(*ix->keys));
-	ix->rows = xcalloc(ix->cap, sizeof(*ix->rows));
-	return ix;
-}
-
-static void index_free(struct keyindex *ix)
-{
-	if (!ix)
-		return;
-	free(ix->keys);
-	free(ix->rows);
-	free(ix);
-}
-
-/* Returns false if key is there already (*row then holds the first). */
-static bool index_put(struct keyindex *ix, const char *key, size_t *row)
-{
-	size_t i = hash(key) & (ix->cap - 1);
-
-	while (ix->keys[i]) {
-		if (!strcmp(ix->keys[i], key)) {
-			*row = ix->rows[i];
-			return false;
-		}
-		i = (i + 1) & (ix->cap - 1);
-	}
-	ix->keys[i] = key;
-	ix->rows[i] = *row;
-	return true;
-}
-
-static bool index_get(const struct keyindex *ix, const char *key, size_t *row)
-{
-	size_t i;
-
-	if (!ix || !key)
-		return false;
-	i = hash(key) & (ix->cap - 1);
-	while (ix->keys[i]) {
-		if (!strcmp(ix->keys[i], key)) {
-			*row = ix->rows[i];
-			return true;
-		}
-		i = (i + 1) & (ix->cap - 1);
-	}
-	return false;
-}
 
 /* ---- what to load ------------------------------------------------------- */
 
@@ -536,6 +465,8 @@ struct sortrow {
 	struct crow *row;
 	const struct value **keys;
 	const char *id;
+	int64_t k0;		/* the first key, when it is an integer or an instant */
+	bool k0_int;
 };
 
 static int cmp_value(const struct value *a, const struct value *b)
@@ -568,8 +499,15 @@ static int cmp_rows(const void *x, const void *y, void *ctx)
 {
 	const struct sortrow *a = x, *b = y;
 	const struct collection_cfg *sort_cfg = ctx;
+	size_t i = 0;
 
-	for (size_t i = 0; i < sort_cfg->nsort; i++) {
+	/* the common case (newest first) without following pointers */
+	if (a->k0_int && b->k0_int) {
+		if (a->k0 != b->k0)
+			return (a->k0 < b->k0) != sort_cfg->sort[0].desc ? -1 : 1;
+		i = 1;
+	}
+	for (; i < sort_cfg->nsort; i++) {
 		int c = cmp_value(a->keys[i], b->keys[i]);
 
 		if (c)
@@ -597,12 +535,18 @@ const char *page_url(struct arena *a, const char *base, long p)
 	return arena_cat(a, base, s);
 }
 
-static int find_field(const struct collection_cfg *c, const char *name)
+static int find_field_n(const struct collection_cfg *c, const char *name, size_t n)
 {
 	for (size_t i = 0; i < c->nfields; i++)
-		if (!strcmp(c->fields[i].name, name))
+		if (c->fields[i].name[0] == name[0] && !strncmp(c->fields[i].name, name, n) &&
+		    !c->fields[i].name[n])
 			return (int)i;
 	return -1;
+}
+
+static int find_field(const struct collection_cfg *c, const char *name)
+{
+	return find_field_n(c, name, strlen(name));
 }
 
 static bool is_private_field(const struct collection_cfg *c, const char *name)
@@ -632,7 +576,7 @@ static const char *row_url(struct rt *x, size_t r, struct value **vals)
 		}
 		strbuf_add(&sb, p, (size_t)(o - p));
 		e = strchr(o, '}');
-		f = find_field(x->cfg, arena_strndup(x->b->a, o + 1, (size_t)(e - o - 1)));
+		f = find_field_n(x->cfg, o + 1, (size_t)(e - o - 1));
 		v = vals[f];
 		strbuf_reset(&x->scratch);
 		if (v)
@@ -749,7 +693,8 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 		for (size_t f = 0; f < cfg->nfields; f++) {
 			if (restricted && !is_private_field(cfg, cfg->fields[f].name))
 				continue;
-			value_map_set(a, v, cfg->fields[f].name, vals[f]);
+			/* field names are distinct (keys of one mapping) */
+			value_map_add(a, v, cfg->fields[f].name, vals[f]);
 		}
 		value_map_set(a, v, "private", value_bool(a, restricted));
 		for (size_t l = 0; l < cfg->nlabels; l++) {
@@ -810,6 +755,9 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 		s->keys = arena_alloc(a, (cfg->nsort + 1) * sizeof(*s->keys));
 		for (size_t k = 0; k < cfg->nsort; k++)
 			s->keys[k] = vals[find_field(cfg, cfg->sort[k].field)];
+		s->k0_int = cfg->nsort && s->keys[0] &&
+			    (s->keys[0]->type == V_INT || s->keys[0]->type == V_TIME);
+		s->k0 = s->k0_int ? s->keys[0]->u.i : 0;
 	}
 	/* sort: declared keys, then the key itself, so ties never depend on
 	 * the order the snapshot happens to list rows in */

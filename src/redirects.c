@@ -56,16 +56,6 @@ size_t redirects_needs(const struct config *cfg, const struct snapshot_need *in,
 	return n;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static bool is_served(const char *const *served, size_t n, const char *url)
-{
-	return n && bsearch(&url, served, n, sizeof(*served), cmp_str);
-}
-
 struct trow {
 	const char *from, *to;
 	bool permanent;
@@ -198,7 +188,7 @@ static size_t table_rows(const struct config *cfg, const struct snapshot *snap,
 }
 
 int redirects_build(const struct config *cfg, const struct snapshot *snap,
-		    const char *const *served, size_t nserved, size_t budget,
+		    bool (*served)(const void *ud, const char *path), const void *ud, size_t budget,
 		    struct arena *a, struct diag *d, struct redirects *out)
 {
 	struct trow *rows = NULL;
@@ -249,18 +239,18 @@ int redirects_build(const struct config *cfg, const struct snapshot *snap,
 
 		for (size_t k = 0; k < out->nvercel && !mine; k++)
 			mine = !strcmp(out->vercel[k].from, rows[i].from);
-		if (mine || is_served(served, nserved, rows[i].from)) {
+		if (mine || served(ud, rows[i].from)) {
 			out->live++;
 			continue;
 		}
-		while (!is_served(served, nserved, to) && hops++ < MAX_HOPS) {
+		while (!served(ud, to) && hops++ < MAX_HOPS) {
 			const struct trow *next = find_trow(rows, nu, to);
 
 			if (!next)
 				break;
 			to = next->to;
 		}
-		if (!is_served(served, nserved, to)) {
+		if (!served(ud, to)) {
 			out->unpublished++;
 			continue;
 		}

@@ -45,13 +45,13 @@ struct redirects {
 size_t redirects_needs(const struct config *cfg, const struct snapshot_need *in, size_t nin,
 		       struct snapshot_need **out, struct arena *a);
 
-/* Makes the redirects. served: the URL paths the bundle serves, sorted
- * with strcmp. budget: how many redirects vercel.json may hold. A table that
+/* Makes the redirects. served(ud, path): whether the bundle serves a URL
+ * path. budget: how many redirects vercel.json may hold. A table that
  * no snapshot has gives a warning (an export without it has no renamed
  * handles to publish). Returns -1 after reporting an error (presetgen.yaml's
  * own redirects alone exceed the budget). */
 int redirects_build(const struct config *cfg, const struct snapshot *snap,
-		    const char *const *served, size_t nserved, size_t budget,
+		    bool (*served)(const void *ud, const char *path), const void *ud, size_t budget,
 		    struct arena *a, struct diag *d, struct redirects *out);
 
 /* The HTML page that sends a visitor from r->from to r->to (absolute with

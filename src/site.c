@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "feeds.h"
 #include "fsutil.h"
+#include "keyindex.h"
 #include "mustache.h"
 #include "redirects.h"
 #include "snapshot.h"
@@ -95,6 +96,7 @@ struct build {
 	const char **secret_values;
 	size_t nsecrets;
 	struct redirects redirects;
+	struct keyindex *outs;		/* job output path -> job */
 };
 
 static double now_seconds(void)
@@ -544,20 +546,38 @@ static struct value *plan_groups(struct build *b, const struct coll *c, const st
 	char label_key[128];
 	struct value *summary;
 	bool labelled = false;
+	struct keyindex *memo;
+	size_t *memo_group = NULL, *memo_name = NULL, nmemo = 0, amemo = 0;
 
 	for (size_t i = 0; i < c->cfg->nlabels; i++)
 		labelled |= !strcmp(c->cfg->labels[i].field, g->field);
 	snprintf(label_key, sizeof(label_key), "%s_label", g->field);
+	/* each distinct value is made a slug once: its group and spelling
+	 * are remembered (memo) by its text */
+	memo = index_new(64);
 	for (size_t i = 0; i < n; i++) {
-		const struct value *v = value_map_get(items[i], labelled ? label_key : g->field);
 		const struct value *raw = value_map_get(items[i], g->field);
 		struct group *gr = NULL;
-		size_t k;
+		size_t k, m;
 
 		if (!raw || raw->type == V_NULL)
 			continue;
 		strbuf_reset(&text);
 		value_to_text(&text, raw);
+		if (index_get(memo, text.buf, &m)) {
+			if (memo_group[m] == SIZE_MAX)
+				continue;
+			gr = &gs[memo_group[m]];
+			ALLOC_GROW(gr->items, gr->n + 1, gr->alloc);
+			gr->items[gr->n++] = items[i];
+			gr->counts[memo_name[m]]++;
+			continue;
+		}
+		ALLOC_GROW(memo_group, nmemo + 1, amemo);
+		memo_name = xrealloc(memo_name, amemo * sizeof(*memo_name));
+		m = nmemo++;
+		index_put(memo, arena_strndup(a, text.buf, text.len), &m);
+		memo_group[m] = SIZE_MAX;
 		strbuf_reset(&slug);
 		if (!slugify(&slug, text.buf, text.len))
 			continue;
@@ -572,10 +592,11 @@ static struct value *plan_groups(struct build *b, const struct coll *c, const st
 			memset(gr, 0, sizeof(*gr));
 			gr->slug = arena_strndup(a, slug.buf, slug.len);
 		}
+		memo_group[m] = (size_t)(gr - gs);
 		ALLOC_GROW(gr->items, gr->n + 1, gr->alloc);
 		gr->items[gr->n++] = items[i];
 		strbuf_reset(&text);
-		value_to_text(&text, v);
+		value_to_text(&text, value_map_get(items[i], labelled ? label_key : g->field));
 		for (k = 0; k < gr->nnames; k++)
 			if (!strcmp(gr->names[k], text.buf))
 				break;
@@ -586,8 +607,12 @@ static struct value *plan_groups(struct build *b, const struct coll *c, const st
 			gr->counts[k] = 0;
 			gr->nnames++;
 		}
+		memo_name[m] = k;
 		gr->counts[k]++;
 	}
+	index_free(memo);
+	free(memo_group);
+	free(memo_name);
 	if (ng)
 		qsort(gs, ng, sizeof(*gs), cmp_group);
 	summary = value_list(a, ng);
@@ -942,38 +967,46 @@ static int plan_assets(struct build *b)
 
 /* ---- redirects ------------------------------------------------------------ */
 
-/* The URL path a file is served at: x/index.html at /x/ (cleanUrls with
- * trailingSlash), anything else at its own path. */
-static const char *served_url(struct arena *a, const char *out)
+/* Whether the bundle serves a URL path: /x/ is x/index.html (cleanUrls with
+ * trailingSlash), anything else its own file. ud: the jobs' outputs. */
+static bool serves(const void *ud, const char *path)
 {
-	size_t n = strlen(out);
+	struct strbuf sb = STRBUF_INIT;
+	size_t row;
+	bool found;
 
-	if (!strcmp(out, "index.html"))
-		return "/";
-	if (n > 11 && !strcmp(out + n - 11, "/index.html"))
-		return arena_printf(a, "/%.*s", (int)(n - 10), out);
-	return arena_cat(a, "/", out);
-}
-
-static int cmp_cstr(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
+	strbuf_adds(&sb, path + 1);
+	if (!sb.len || sb.buf[sb.len - 1] == '/')
+		strbuf_adds(&sb, "index.html");
+	found = index_get(ud, sb.buf, &row);
+	strbuf_release(&sb);
+	return found;
 }
 
 /* presetgen.yaml's redirects and the snapshot's: those vercel.json can
  * hold go there, the rest become redirect pages. */
+/* Indexes the jobs by output path; two jobs that write one file are an
+ * error (in the order they were planned). */
+static int index_outputs(struct build *b)
+{
+	int rc = 0;
+
+	b->outs = index_new(b->njobs);
+	for (size_t i = 0; i < b->njobs; i++) {
+		size_t first = i;
+
+		if (!index_put(b->outs, b->jobs[i].out, &first))
+			rc = diag_error(b->d, b->jobs[i].src, 0, 0, "writes %s, as %s does",
+					b->jobs[i].out, b->jobs[first].src);
+	}
+	return rc;
+}
+
 static int plan_redirects(struct build *b)
 {
-	const char **served = xcalloc(b->njobs + 1, sizeof(*served));
-	size_t n = b->njobs;
-	int rc;
+	int rc = redirects_build(&b->cfg, &b->snap, serves, b->outs,
+				 vercel_redirect_budget(&b->cfg), &b->arena, b->d, &b->redirects);
 
-	for (size_t i = 0; i < n; i++)
-		served[i] = served_url(&b->arena, b->jobs[i].out);
-	qsort(served, n, sizeof(*served), cmp_cstr);
-	rc = redirects_build(&b->cfg, &b->snap, served, n, vercel_redirect_budget(&b->cfg),
-			     &b->arena, b->d, &b->redirects);
-	free(served);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < b->redirects.npages; i++) {
@@ -1194,11 +1227,6 @@ static void *worker(void *arg)
 	pthread_mutex_unlock(&b->progress_lock);
 	page_refs_release(&refs);
 	return NULL;
-}
-
-static int cmp_job(const void *x, const void *y)
-{
-	return strcmp(((const struct job *)x)->out, ((const struct job *)y)->out);
 }
 
 static int run_jobs(struct build *b)
@@ -1451,6 +1479,7 @@ static void release(struct build *b)
 		free(b->jobs[i].errors);
 	}
 	free(b->jobs);
+	index_free(b->outs);
 	mustache_set_free(b->tpls);
 	collections_free(b->colls, b->ncolls);
 	assets_release(&b->assets);
@@ -1507,21 +1536,20 @@ int site_build(const struct build_opts *o, struct diag *d)
 		if (plan_collections(&b) < 0)
 			rc = -1;
 	}
+	if (o->verbose)
+		fprintf(stderr, "timing: planned pages: %.3f s\n", now_seconds() - t0);
 	if (!rc && !o->dry_run) {
 		plan_sitemap(&b);
 		plan_feed(&b);
 		plan_robots(&b);
 		rc = plan_assets(&b);
 	}
+	if (o->verbose)
+		fprintf(stderr, "timing: planned sitemap, feed, assets: %.3f s\n", now_seconds() - t0);
+	if (!rc)
+		rc = index_outputs(&b);
 	if (!rc)
 		rc = plan_redirects(&b);
-	if (!rc) {
-		qsort(b.jobs, b.njobs, sizeof(*b.jobs), cmp_job);
-		for (size_t i = 1; i < b.njobs; i++)
-			if (!strcmp(b.jobs[i].out, b.jobs[i - 1].out))
-				rc = diag_error(d, b.jobs[i].src, 0, 0, "writes %s, as %s does",
-						b.jobs[i].out, b.jobs[i - 1].src);
-	}
 	if (o->verbose)
 		fprintf(stderr, "timing: planned %zu files: %.3f s\n", b.njobs, now_seconds() - t0);
 	if (!rc)

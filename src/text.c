@@ -1,6 +1,7 @@
 #include "text.h"
 #include "strbuf.h"
 
+#include <stdint.h>
 #include <string.h>
 
 size_t utf8_invalid_at(const char *str, size_t len)
@@ -14,7 +15,16 @@ size_t utf8_invalid_at(const char *str, size_t len)
 		unsigned cp;
 
 		if (c < 0x80) {
+			/* ASCII runs eight bytes at a time */
 			i++;
+			while (len - i >= 8) {
+				uint64_t w;
+
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
 			continue;
 		} else if ((c & 0xe0) == 0xc0) {
 			n = 2;

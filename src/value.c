@@ -136,11 +136,18 @@ void value_map_set(struct arena *a, struct value *map, const char *key,
 		   struct value *v)
 {
 	for (uint32_t i = 0; i < map->len; i++) {
-		if (!strcmp(map->u.pairs[i].key, key)) {
+		const char *k = map->u.pairs[i].key;
+
+		if (k[0] == key[0] && !strcmp(k, key)) {
 			map->u.pairs[i].val = v;
 			return;
 		}
 	}
+	value_map_add(a, map, key, v);
+}
+
+void value_map_add(struct arena *a, struct value *map, const char *key, struct value *v)
+{
 	if (map->len == map->alloc)
 		map->u.pairs = grow(a, map->u.pairs, &map->alloc, map->len,
 				    sizeof(*map->u.pairs));

@@ -67,6 +67,8 @@ void value_list_push(struct arena *a, struct value *list, struct value *v);
  * earlier value of that key. */
 void value_map_set(struct arena *a, struct value *map, const char *key,
 		   struct value *v);
+/* Adds key, which the caller knows map does not hold yet. */
+void value_map_add(struct arena *a, struct value *map, const char *key, struct value *v);
 /* Like value_map_set, but copies key into the arena. */
 void value_map_setk(struct arena *a, struct value *map, const char *key,
 		    struct value *v);

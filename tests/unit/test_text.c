@@ -20,6 +20,19 @@ static void utf8_validation(void **state)
 	assert_int_equal(utf8_invalid_at("\xed\xa0\x80", 3), 0);	/* surrogate */
 	assert_int_equal(utf8_invalid_at("x\xe2\x82", 3), 1);		/* cut short */
 	assert_int_equal(utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);	/* > U+10FFFF */
+	/* the eight-byte ASCII path: a bad byte at every offset of long runs,
+	 * and a valid sequence right after one */
+	for (size_t at = 0; at < 40; at++) {
+		char buf[64];
+
+		memset(buf, 'a', sizeof(buf));
+		buf[at] = (char)0xff;
+		assert_int_equal(utf8_invalid_at(buf, sizeof(buf)), at);
+		memcpy(buf + at, "\xc3\xa9", 2);
+		buf[at + 2] = 'a';
+		assert_int_equal(utf8_invalid_at(buf, sizeof(buf)), sizeof(buf));
+		assert_int_equal(utf8_invalid_at(buf, at + 1), at);	/* cut short at the end */
+	}
 }
 
 static void positions_count_characters(void **state)
