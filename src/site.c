@@ -1046,41 +1046,65 @@ static bool compressible(const char *path)
 
 /* A .gz sibling at best compression, where it saves bytes. zlib's gzip
  * header carries no time and no name, so it is the same on every build. */
-static int write_gz(struct build *b, struct job *j)
-{
+/* One compressor per worker, reset for each file: a deflate state is a few
+ * hundred KiB, too much to allocate and free per page. */
+struct gzip {
 	z_stream z;
+	bool ready;
+	unsigned char *out;
+	size_t cap;
+};
+
+static void gzip_release(struct gzip *g)
+{
+	if (g->ready)
+		deflateEnd(&g->z);
+	free(g->out);
+	memset(g, 0, sizeof(*g));
+}
+
+static int write_gz(struct build *b, struct job *j, struct gzip *g)
+{
 	size_t cap = j->len + j->len / 100 + 64;
-	unsigned char *out = xmalloc(cap);
 	char *name;
 	int rc = 0;
 
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-		die("cannot initialise zlib");
-	z.next_in = (unsigned char *)j->data;
-	z.avail_in = (uInt)j->len;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+	if (!g->ready) {
+		memset(&g->z, 0, sizeof(g->z));
+		if (deflateInit2(&g->z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
+			die("cannot initialise zlib");
+		g->ready = true;
+	} else if (deflateReset(&g->z) != Z_OK) {
+		die("cannot reset zlib");
+	}
+	if (cap > g->cap) {
+		free(g->out);
+		g->out = xmalloc(cap);
+		g->cap = cap;
+	}
+	g->z.next_in = (unsigned char *)j->data;
+	g->z.avail_in = (uInt)j->len;
+	g->z.next_out = g->out;
+	g->z.avail_out = (uInt)cap;
+	if (deflate(&g->z, Z_FINISH) != Z_STREAM_END)
 		die("zlib could not compress %s", j->out);
-	if (z.total_out < j->len) {
+	if (g->z.total_out < j->len) {
 		name = xmalloc(strlen(j->out) + 4);
 		strcpy(name, j->out);
 		strcat(name, ".gz");
-		if (write_file_at(b->stage_fd, name, out, z.total_out) < 0)
+		if (write_file_at(b->stage_fd, name, g->out, g->z.total_out) < 0)
 			rc = diag_syserror(b->d, j->out, "cannot write %s.gz: %s", j->out, strerror(errno));
 		else
-			j->gz = z.total_out;
+			j->gz = g->z.total_out;
 		free(name);
 	}
-	deflateEnd(&z);
-	free(out);
 	return rc;
 }
 
 /* Writes a job's bytes, making its directory first: in the workers, so
  * that a hundred thousand directories are not made one after another. */
-static int write_job(struct build *b, struct job *j)
+static int write_job(struct build *b, struct job *j, struct gzip *g)
 {
 	struct strbuf path = STRBUF_INIT;
 	const char *slash = strrchr(j->out, '/');
@@ -1101,7 +1125,7 @@ static int write_job(struct build *b, struct job *j)
 		rc = diag_syserror(b->d, j->out, "cannot write %s/%s: %s", b->stage, j->out,
 				   strerror(errno));
 	if (!rc && !b->o->no_gzip && j->len >= 1024 && compressible(j->out))
-		rc = write_gz(b, j);
+		rc = write_gz(b, j, g);
 
 	strbuf_release(&path);
 	return rc;
@@ -1143,10 +1167,12 @@ static void *worker(void *arg)
 	struct build *b = arg;
 	struct strbuf sb = STRBUF_INIT, errs = STRBUF_INIT, fixed = STRBUF_INIT;
 	struct arena scratch = ARENA_INIT;
+	struct gzip gz;
 	struct page_refs refs;
 	struct diag jd;
 
 	memset(&refs, 0, sizeof(refs));
+	memset(&gz, 0, sizeof(gz));
 	diag_init(&jd);
 	jd.capture = &errs;
 	for (;;) {
@@ -1195,7 +1221,7 @@ static void *worker(void *arg)
 			if (b->stage) {
 				/* write straight from the buffer: no copy per page */
 				j->data = fixed.buf;
-				if (write_job(b, j) < 0)
+				if (write_job(b, j, &gz) < 0)
 					atomic_store(&b->failed, 1);
 				j->data = NULL;
 			}
@@ -1207,13 +1233,13 @@ static void *worker(void *arg)
 				atomic_store(&b->failed, 1);
 			if (b->stage && !atomic_load(&b->failed)) {
 				j->data = sb.buf;
-				if (write_job(b, j) < 0)
+				if (write_job(b, j, &gz) < 0)
 					atomic_store(&b->failed, 1);
 				j->data = NULL;
 			}
 		} else if (leaks_secret(b, j, j->data, j->len)) {
 			atomic_store(&b->failed, 1);
-		} else if (b->stage && !atomic_load(&b->failed) && write_job(b, j) < 0) {
+		} else if (b->stage && !atomic_load(&b->failed) && write_job(b, j, &gz) < 0) {
 			atomic_store(&b->failed, 1);
 		}
 		progress(b);
@@ -1222,6 +1248,7 @@ static void *worker(void *arg)
 	strbuf_release(&errs);
 	strbuf_release(&fixed);
 	arena_release(&scratch);
+	gzip_release(&gz);
 	pthread_mutex_lock(&b->progress_lock);
 	page_refs_merge(&b->refs, &refs);
 	pthread_mutex_unlock(&b->progress_lock);
@@ -1317,7 +1344,11 @@ static int write_vercel(struct build *b)
 		b->d->exit_code = EXIT_INPUT;
 		rc = -1;
 	} else {
-		rc = write_job(b, &j);
+		struct gzip gz;
+
+		memset(&gz, 0, sizeof(gz));
+		rc = write_job(b, &j, &gz);
+		gzip_release(&gz);
 	}
 	strbuf_release(&sb);
 	return rc;
