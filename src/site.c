@@ -963,9 +963,7 @@ static int plan_assets(struct build *b)
 	return 0;
 }
 
-/* ---- rendering and writing -------------------------------------------- */
-
-/* ---- redirects ------------------------------------------------------------ */
+/* ---- redirects -------------------------------------------------------- */
 
 /* Whether the bundle serves a URL path: /x/ is x/index.html (cleanUrls with
  * trailingSlash), anything else its own file. ud: the jobs' outputs. */
@@ -983,8 +981,6 @@ static bool serves(const void *ud, const char *path)
 	return found;
 }
 
-/* presetgen.yaml's redirects and the snapshot's: those vercel.json can
- * hold go there, the rest become redirect pages. */
 /* Indexes the jobs by output path; two jobs that write one file are an
  * error (in the order they were planned). */
 static int index_outputs(struct build *b)
@@ -1002,6 +998,8 @@ static int index_outputs(struct build *b)
 	return rc;
 }
 
+/* presetgen.yaml's redirects and the snapshot's: those vercel.json can
+ * hold go there, the rest become redirect pages. */
 static int plan_redirects(struct build *b)
 {
 	int rc = redirects_build(&b->cfg, &b->snap, serves, b->outs,
@@ -1030,6 +1028,8 @@ static int plan_redirects(struct build *b)
 	return 0;
 }
 
+/* ---- rendering and writing -------------------------------------------- */
+
 static bool compressible(const char *path)
 {
 	static const char *const ext[] = { ".html", ".css", ".js", ".mjs", ".json", ".xml",
@@ -1044,8 +1044,6 @@ static bool compressible(const char *path)
 	return false;
 }
 
-/* A .gz sibling at best compression, where it saves bytes. zlib's gzip
- * header carries no time and no name, so it is the same on every build. */
 /* One compressor per worker, reset for each file: a deflate state is a few
  * hundred KiB, too much to allocate and free per page. */
 struct gzip {
@@ -1063,6 +1061,8 @@ static void gzip_release(struct gzip *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* A .gz sibling at best compression, where it saves bytes. zlib's gzip
+ * header carries no time and no name, so it is the same on every build. */
 static int write_gz(struct build *b, struct job *j, struct gzip *g)
 {
 	size_t cap = j->len + j->len / 100 + 64;
