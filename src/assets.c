@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,50 +127,61 @@ static char *resolve(const char *dir, const char *ref, size_t n, bool *outside)
 
 static int compute(struct assets *as, size_t i, struct diag *d);
 
+/* The asset a reference (s, n) from asset self names, with its final name
+ * worked out: 1 with *t (and *q, where ?query or #fragment start), 0 when
+ * the reference is not to an asset (external, another site path), -1 when
+ * it names a file that is not under assets/ (the caller says where), -2
+ * when working out the target failed (already reported). */
+static int asset_ref(struct assets *as, size_t self, const char *s, size_t n,
+		     const struct asset **t, size_t *q, struct diag *d)
+{
+	const struct asset *a = &as->a[self];
+	const char *slash = strrchr(a->logical, '/');
+	char *dir, *logical;
+	bool outside;
+
+	*q = 0;
+	if (external(s, n) || !n)
+		return 0;
+	/* ?query and #fragment stay on the rewritten URL */
+	while (*q < n && s[*q] != '?' && s[*q] != '#')
+		(*q)++;
+	dir = xstrndup(a->logical, slash ? (size_t)(slash - a->logical) : 0);
+	logical = resolve(dir, s, *q, &outside);
+	free(dir);
+	if (!logical && !outside)
+		return 0;
+	*t = logical ? assets_find(as, logical) : NULL;
+	free(logical);
+	if (!*t)
+		return -1;
+	return compute(as, (size_t)(*t - as->a), d) < 0 ? -2 : 1;
+}
+
 /* Rewrites one reference (s, n) found at offset off in a stylesheet. */
 static int css_ref(struct assets *as, size_t self, const char *src, size_t off, const char *s,
 		   size_t n, struct strbuf *out, struct diag *d)
 {
-	struct asset *a = &as->a[self];
-	char dir[4096];
-	const char *slash = strrchr(a->logical, '/');
-	size_t q = 0;
-	bool outside;
-	char *logical;
-	const struct asset *t;
-	int rc = 0;
+	const struct asset *t = NULL;
+	size_t q;
+	int k = asset_ref(as, self, s, n, &t, &q, d);
 
-	if (external(s, n) || !n) {
-		strbuf_add(out, s, n);
+	if (k == 1) {
+		strbuf_addf(out, "/assets/%s", t->hashed);
+		strbuf_add(out, s + q, n - q);
 		return 0;
 	}
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - a->logical) : 0, a->logical);
-	/* ?query and #fragment stay on the rewritten URL */
-	while (q < n && s[q] != '?' && s[q] != '#')
-		q++;
-	logical = resolve(dir, s, q, &outside);
-	if (!logical && !outside) {
-		strbuf_add(out, s, n);
-		return 0;
-	}
-	t = logical ? assets_find(as, logical) : NULL;
-	if (!t) {
+	strbuf_add(out, s, n);
+	if (k == -1) {
 		unsigned l, c;
 		struct strbuf path = STRBUF_INIT;
 
 		text_position(src, off, &l, &c);
-		strbuf_addf(&path, "assets/%s", a->logical);
-		rc = diag_error(d, path.buf, l, c, "'%.*s' is not a file under assets/", (int)n, s);
+		strbuf_addf(&path, "assets/%s", as->a[self].logical);
+		diag_error(d, path.buf, l, c, "'%.*s' is not a file under assets/", (int)n, s);
 		strbuf_release(&path);
-		strbuf_add(out, s, n);
-	} else if (compute(as, (size_t)(t - as->a), d) < 0) {
-		rc = -1;
-	} else {
-		strbuf_addf(out, "/assets/%s", t->hashed);
-		strbuf_add(out, s + q, n - q);
 	}
-	free(logical);
-	return rc;
+	return k < 0 ? -1 : 0;
 }
 
 /* A stylesheet with url() and @import "..." rewritten; comments skipped. */
@@ -229,6 +241,88 @@ static int rewrite_css(struct assets *as, size_t self, const char *src, size_t l
 	return rc;
 }
 
+/* A web app manifest's "src" values (icons, screenshots, shortcut icons),
+ * which resolve against the manifest's own URL, as hashed absolute URLs.
+ * where: the JSON path, for messages. */
+static int manifest_walk(struct assets *as, size_t self, const char *path, json_t *v,
+			 struct strbuf *where, struct diag *d)
+{
+	size_t mark = where->len;
+	int rc = 0;
+
+	if (json_is_object(v)) {
+		const char *key;
+		json_t *x;
+
+		json_object_foreach(v, key, x) {
+			strbuf_addf(where, "%s%s", where->len ? "." : "", key);
+			if (!strcmp(key, "src") && json_is_string(x)) {
+				const char *s = json_string_value(x);
+				const struct asset *t = NULL;
+				size_t q;
+				int k = asset_ref(as, self, s, strlen(s), &t, &q, d);
+
+				if (k == 1) {
+					char *url = NULL;
+
+					if (asprintf(&url, "/assets/%s%s", t->hashed, s + q) < 0)
+						die("out of memory");
+					json_object_set_new(v, key, json_string(url));
+					free(url);
+				} else if (k == -1) {
+					rc = diag_error(d, path, 0, 0, "%s: '%s' is not a file "
+							"under assets/", where->buf, s);
+				} else if (k < 0) {
+					rc = -1;
+				}
+			} else if (manifest_walk(as, self, path, x, where, d) < 0) {
+				rc = -1;
+			}
+			strbuf_setlen(where, mark);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+
+		json_array_foreach(v, i, x) {
+			strbuf_addf(where, "[%zu]", i);
+			if (manifest_walk(as, self, path, x, where, d) < 0)
+				rc = -1;
+			strbuf_setlen(where, mark);
+		}
+	}
+	return rc;
+}
+
+static int rewrite_manifest(struct assets *as, size_t self, struct strbuf *out, struct diag *d)
+{
+	struct asset *a = &as->a[self];
+	struct strbuf where = STRBUF_INIT, path = STRBUF_INIT;
+	json_error_t err;
+	json_t *root = json_loadb(a->data, a->len, 0, &err);
+	char *text;
+	int rc;
+
+	strbuf_addf(&path, "assets/%s", a->logical);
+	if (!root) {
+		rc = diag_error(d, path.buf, (unsigned)err.line, (unsigned)err.column,
+				"not a web app manifest: %s", err.text);
+		strbuf_release(&path);
+		return rc;
+	}
+	rc = manifest_walk(as, self, path.buf, root, &where, d);
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!text)
+		die("cannot write %s", path.buf);
+	strbuf_adds(out, text);
+	strbuf_addch(out, '\n');
+	free(text);
+	json_decref(root);
+	strbuf_release(&where);
+	strbuf_release(&path);
+	return rc;
+}
+
 static int compute(struct assets *as, size_t i, struct diag *d)
 {
 	struct asset *a = &as->a[i];
@@ -245,10 +339,13 @@ static int compute(struct assets *as, size_t i, struct diag *d)
 		return -1;
 	}
 	a->state = 1;
-	if (str_endswith(a->logical, ".css")) {
+	if (str_endswith(a->logical, ".css") || str_endswith(a->logical, ".webmanifest")) {
 		struct strbuf out = STRBUF_INIT;
 
-		rc = rewrite_css(as, i, a->data, a->len, &out, d);
+		if (str_endswith(a->logical, ".css"))
+			rc = rewrite_css(as, i, a->data, a->len, &out, d);
+		else
+			rc = rewrite_manifest(as, i, &out, d);
 		free(a->data);
 		a->data = strbuf_detach(&out, &a->len);
 	}

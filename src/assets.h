@@ -2,7 +2,8 @@
  * reference to them rewritten, scripts and stylesheets given SRI.
  *
  * A stylesheet's hash is taken after its own references are rewritten, so a
- * changed image changes the name of every stylesheet that uses it. */
+ * changed image changes the name of every stylesheet that uses it; the same
+ * holds for a web app manifest (*.webmanifest) and its icons' "src". */
 #ifndef PRESETGEN_ASSETS_H
 #define PRESETGEN_ASSETS_H
 

@@ -130,6 +130,33 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 	c->errors++;
 }
 
+/* A web app manifest's "src" values (icons, screenshots) resolve. */
+static void check_manifest_srcs(struct bc *c, json_t *v)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, x) {
+			const char *s = json_string_value(x);
+
+			if (!strcmp(key, "src") && s) {
+				if (s[0] == '/' && s[1] != '/' && !resolves(c->dir, s, strcspn(s, "?#"))) {
+					diag_error(c->d, c->page, 0, 0, "the icon '%s' resolves to no "
+						   "file of the bundle", s);
+					c->errors++;
+				}
+			} else {
+				check_manifest_srcs(c, x);
+			}
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			check_manifest_srcs(c, x);
+	}
+}
+
 /* A path with nothing path-to-regexp would read as a pattern. */
 static bool literal(const char *s)
 {
@@ -217,6 +244,17 @@ int bundle_check(const char *dir, struct diag *d, size_t *pages)
 				(*pages)++;
 			}
 			htmlFreeParserCtxt(ctx);
+		} else if (str_endswith(files[i], ".webmanifest")) {
+			json_error_t err;
+			json_t *root = json_load_file(path.buf, 0, &err);
+
+			if (!root) {
+				diag_error(d, path.buf, (unsigned)err.line, (unsigned)err.column, "%s",
+					   err.text);
+				c.errors++;
+			}
+			check_manifest_srcs(&c, root);
+			json_decref(root);
 		} else if (str_endswith(files[i], ".xml")) {
 			xmlParserCtxtPtr ctx = xmlNewParserCtxt();
 			xmlDocPtr doc;

@@ -32,4 +32,11 @@ static inline void strbuf_reset(struct strbuf *sb)
 	sb->buf[0] = '\0';
 }
 
+/* Cuts sb back to its first len bytes (len <= sb->len). */
+static inline void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
+
 #endif

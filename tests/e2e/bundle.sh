@@ -60,11 +60,13 @@ out=$("$BIN" check --bundle dist 2>&1); rc=$?
 cp -r dist "$TMP/broken"
 printf '<!DOCTYPE html><html><head><title>x</title></head><body>\n<a href="/nope/">x</a>\n<img src="/assets/img/gone.png" alt=""></body></html>\n' >"$TMP/broken/bad.html"
 printf '<feed><entry></feed>\n' >"$TMP/broken/feed.xml"
+printf '{"icons": [{"src": "/assets/img/icon-512.png", "sizes": "512x512"}]}\n' >"$TMP/broken/assets/bad.webmanifest"
 "$BIN" check --bundle "$TMP/broken" 2>"$TMP/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q "bad.html:2: error: the link '/nope/' resolves to no file of the bundle" "$TMP/err" &&
    grep -q "bad.html:3: error: the link '/assets/img/gone.png'" "$TMP/err" &&
-   grep -q "feed.xml:1:[0-9]*: error: XML: Opening and ending tag mismatch" "$TMP/err"; then
-	ok "check --bundle reports a broken link (page and line) and malformed XML, exit 1"
+   grep -q "feed.xml:1:[0-9]*: error: XML: Opening and ending tag mismatch" "$TMP/err" &&
+   grep -q "bad.webmanifest: error: the icon '/assets/img/icon-512.png' resolves to no file" "$TMP/err"; then
+	ok "check --bundle reports a broken link (page and line), malformed XML and a missing manifest icon, exit 1"
 else
 	notok "check --bundle reports a broken link and malformed XML" "exit $rc: $(cat "$TMP/err")"
 fi

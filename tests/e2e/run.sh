@@ -82,7 +82,7 @@ cd "$TMP" || exit 1
 [ -f elsewhere/index.html ] && ok "-C DIR --out OUT writes OUT relative to the caller" || notok "-C DIR --out OUT writes OUT relative to the caller"
 # summary line, quiet and the success exit code
 out=$("$BIN" build -C site); rc=$?
-echo "$out" | grep -Eq '^7 pages, 16 files, [0-9]+ bytes written to dist in [0-9.]+ s$' && [ $rc -eq 0 ] &&
+echo "$out" | grep -Eq '^7 pages, 17 files, [0-9]+ bytes written to dist in [0-9.]+ s$' && [ $rc -eq 0 ] &&
 	ok "build ends with one line: pages, files, bytes, seconds" || notok "build ends with one summary line" "$out"
 [ -z "$("$BIN" build -q -C site 2>&1)" ] && ok "-q prints nothing" || notok "-q prints nothing"
 # check writes nothing
@@ -136,11 +136,11 @@ printf 'changed' >>h/assets/img/dot.png
 (cd "$TMP/h1" && find . -type f | sort) >"$TMP/names1"
 (cd "$TMP/h2" && find . -type f | sort) >"$TMP/names2"
 renamed=$(diff "$TMP/names1" "$TMP/names2" | grep '^<' | sed 's/^< .\/assets\///' | sed 's/\.[0-9a-f]\{16\}\./.*./' | sort | tr '\n' ' ')
-if [ "$renamed" = "css/print.*.css css/site.*.css css/site.*.css.gz img/dot.*.png " ] ||
-   [ "$renamed" = "css/print.*.css css/site.*.css img/dot.*.png " ]; then
-	ok "an edited image renames exactly itself and the stylesheets that use it"
+if [ "$renamed" = "css/print.*.css css/site.*.css css/site.*.css.gz img/dot.*.png site.*.webmanifest " ] ||
+   [ "$renamed" = "css/print.*.css css/site.*.css img/dot.*.png site.*.webmanifest " ]; then
+	ok "an edited image renames exactly itself and the stylesheets and web app manifest that use it"
 else
-	notok "an edited image renames exactly itself and the stylesheets that use it" "renamed: $renamed"
+	notok "an edited image renames exactly itself and the stylesheets and web app manifest that use it" "renamed: $renamed"
 fi
 page=$(grep -o 'href="/assets/css/site\.[0-9a-f]*\.css" integrity="sha384-[^"]*"' "$TMP/h2/index.html")
 css=$(ls "$TMP"/h2/assets/css/site.*.css)
