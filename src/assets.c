@@ -184,6 +184,16 @@ static int css_ref(struct assets *as, size_t self, const char *src, size_t off, 
 	return k < 0 ? -1 : 0;
 }
 
+/* Copies what precedes the reference at [s, e) of a stylesheet, then the
+ * reference rewritten; *copied moves past it. */
+static int css_span(struct assets *as, size_t self, const char *src, size_t s, size_t e,
+		    size_t *copied, struct strbuf *out, struct diag *d)
+{
+	strbuf_add(out, src + *copied, s - *copied);
+	*copied = e;
+	return css_ref(as, self, src, s, src + s, e - s, out, d);
+}
+
 /* A stylesheet with url() and @import "..." rewritten; comments skipped. */
 static int rewrite_css(struct assets *as, size_t self, const char *src, size_t len,
 		       struct strbuf *out, struct diag *d)
@@ -209,10 +219,9 @@ static int rewrite_css(struct assets *as, size_t self, const char *src, size_t l
 			e = s;
 			while (e < len && (quote ? src[e] != quote : src[e] != ')' && src[e] != ' '))
 				e++;
-			strbuf_add(out, src + copied, s - copied);
-			if (css_ref(as, self, src, s, src + s, e - s, out, d) < 0)
+			if (css_span(as, self, src, s, e, &copied, out, d) < 0)
 				rc = -1;
-			copied = i = e;
+			i = e;
 			continue;
 		}
 		if (i + 7 <= len && !strncasecmp(src + i, "@import", 7)) {
@@ -226,10 +235,9 @@ static int rewrite_css(struct assets *as, size_t self, const char *src, size_t l
 				e = s;
 				while (e < len && src[e] != quote)
 					e++;
-				strbuf_add(out, src + copied, s - copied);
-				if (css_ref(as, self, src, s, src + s, e - s, out, d) < 0)
+				if (css_span(as, self, src, s, e, &copied, out, d) < 0)
 					rc = -1;
-				copied = i = e;
+				i = e;
 				continue;
 			}
 			i = s;

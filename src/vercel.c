@@ -28,22 +28,24 @@ static json_t *rule(json_t *headers, const char *source)
 	return h;
 }
 
+static void sources(struct strbuf *sb, char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(sb, " %s", list[i]);
+}
+
 static void csp(struct strbuf *sb, const struct config *cfg, int env, const struct page_refs *r)
 {
 	const struct env_config *e = &cfg->env[env];
 
 	strbuf_adds(sb, "default-src 'self'; script-src 'self'");
-	for (size_t i = 0; i < r->nscript; i++)
-		strbuf_addf(sb, " %s", r->script[i]);
+	sources(sb, r->script, r->nscript);
 	strbuf_adds(sb, "; style-src 'self'");
-	for (size_t i = 0; i < r->nstyle; i++)
-		strbuf_addf(sb, " %s", r->style[i]);
+	sources(sb, r->style, r->nstyle);
 	strbuf_adds(sb, "; img-src 'self' data:");
-	for (size_t i = 0; i < r->nimg; i++)
-		strbuf_addf(sb, " %s", r->img[i]);
+	sources(sb, r->img, r->nimg);
 	strbuf_adds(sb, "; font-src 'self'; connect-src 'self'");
-	for (size_t i = 0; i < e->nconnect; i++)
-		strbuf_addf(sb, " %s", e->connect[i]);
+	sources(sb, (char *const *)e->connect, e->nconnect);
 	strbuf_adds(sb, "; object-src 'none'; base-uri 'self'; form-action 'self'; "
 		    "frame-ancestors 'none'; upgrade-insecure-requests");
 }
