@@ -18,24 +18,41 @@ CC ?= cc
 OPT ?= -O2 -g
 WARN := -std=c17 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wvla -Wformat-security -Wpointer-arith -Wshadow=local
-CPPFLAGS += -D_GNU_SOURCE -DPRESETGEN_VERSION='"$(VERSION)"'
+CPPFLAGS += -D_GNU_SOURCE -DPRESETGEN_VERSION='"$(VERSION)"' -Isrc
 ALL_CFLAGS = $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lpthread -lm
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
 
-SRCS := $(wildcard src/*.c)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+# make V=1 shows every command
+V ?= 0
+ifeq ($(V),0)
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q :=
+say :=
+endif
+
+# The library, one folder per subsystem; the program is main.c and cmd/.
+LIB_SRCS := $(wildcard src/base/*.c src/data/*.c src/template/*.c src/site/*.c)
+CMD_SRCS := src/main.c $(wildcard src/cmd/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 B := build
-OBJS := $(SRCS:src/%.c=$(B)/obj/%.o)
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/%.o)
-ASAN_OBJS := $(SRCS:src/%.c=$(B)/asan/%.o)
+OBJS := $(LIB_OBJS) $(CMD_SRCS:src/%.c=$(B)/obj/%.o)
 ASAN_LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/asan/%.o)
+ASAN_OBJS := $(ASAN_LIB_OBJS) $(CMD_SRCS:src/%.c=$(B)/asan/%.o)
+TSAN_LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/tsan/%.o)
 UNITS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 ASAN_UNITS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests-asan/%)
+# the unit test that builds two sites at once, under ThreadSanitizer too
+TSAN_UNITS := $(B)/tests-tsan/test_library
 
-.PHONY: all deps run check test bench install clean regen asan
+.PHONY: all deps run check test bench install clean regen
+# objects are never intermediate files to delete
+.SECONDARY:
 
 all: $(B)/presetgen
 
@@ -51,7 +68,8 @@ check:
 	@DEPS_TESTS=1 sh scripts/deps.sh
 	@$(MAKE) --no-print-directory test
 
-test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/snapshot-facts $(B)/benchgen $(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec
+test: $(B)/presetgen $(UNITS) $(B)/mustache-spec $(B)/snapshot-facts $(B)/benchgen \
+	$(B)/asan/presetgen $(ASAN_UNITS) $(B)/asan/mustache-spec $(TSAN_UNITS)
 	@sh tests/run.sh $(B)
 
 bench: deps
@@ -59,37 +77,49 @@ bench: deps
 	@sh tests/bench.sh $(B)
 
 $(B)/benchgen: tests/benchgen.c
-	$(CC) $(ALL_CFLAGS) -o $@ $<
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -o $@ $<
 
 $(B)/presetgen: $(OBJS)
-	$(CC) $(OPT) -o $@ $(OBJS) $(LIBS)
-
-$(B)/obj/%.o: src/%.c src/*.h Makefile | $(B)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,LINK,$@)$(CC) $(OPT) -o $@ $(OBJS) $(LIBS)
 
 $(B)/asan/presetgen: $(ASAN_OBJS)
-	$(CC) $(SAN) -o $@ $(ASAN_OBJS) $(LIBS)
+	$(call say,LINK,$@)$(CC) $(SAN) -o $@ $(ASAN_OBJS) $(LIBS)
 
-$(B)/asan/%.o: src/%.c src/*.h Makefile | $(B)/asan
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+# Objects mirror src/; -MMD -MP writes each one's header dependencies.
+$(B)/obj/%.o: src/%.c Makefile
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(B)/tests
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
+$(B)/asan/%.o: src/%.c Makefile
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -c -o $@ $<
 
-$(B)/tests-asan/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(B)/tests-asan
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Isrc -o $@ $< $(ASAN_LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
+$(B)/tsan/%.o: src/%.c Makefile
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -O1 $(TSAN) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
+
+$(B)/tests-asan/%: tests/unit/%.c $(ASAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -o $@ $< $(ASAN_LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
+
+$(B)/tests-tsan/%: tests/unit/%.c $(TSAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -O1 $(TSAN) -MMD -MP -o $@ $< $(TSAN_LIB_OBJS) $(CMOCKA_LIBS) $(LIBS)
 
 $(B)/mustache-spec: tests/mustache_spec.c $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJS) $(LIBS)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) $(LIBS)
 
 $(B)/snapshot-facts: tests/snapshot_facts.c $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJS) $(LIBS)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) $(LIBS)
 
 $(B)/asan/mustache-spec: tests/mustache_spec.c $(ASAN_LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Isrc -o $@ $< $(ASAN_LIB_OBJS) $(LIBS)
+	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) -O1 $(SAN) -MMD -MP -o $@ $< $(ASAN_LIB_OBJS) $(LIBS)
 
-$(B)/obj $(B)/asan $(B)/tests $(B)/tests-asan:
-	@mkdir -p $@
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Rewrites the end-to-end golden files after showing what would change.
 regen: $(B)/presetgen

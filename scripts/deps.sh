@@ -35,9 +35,12 @@ if [ "${DEPS_TESTS:-}" = 1 ]; then
 fi
 # make bench: peak memory comes from GNU time
 [ -x /usr/bin/time ] || missing="$missing time"
-# tests: the ASan/UBSan run needs the sanitizer runtimes gcc ships
+# tests: the ASan/UBSan and TSan runs need the sanitizer runtimes gcc ships
 if [ -z "$(cc -print-file-name=libasan.so 2>/dev/null | grep /)" ]; then
 	missing="$missing libasan8"
+fi
+if [ -z "$(cc -print-file-name=libtsan.so 2>/dev/null | grep /)" ]; then
+	missing="$missing libtsan2"
 fi
 if [ -n "$missing" ]; then
 echo "deps: installing$missing" >&2

@@ -4,13 +4,9 @@
  *   mustache-spec SPECDIR [PRESETGEN]
  *
  * Prints one TAP line per test ("ok N - file: name" / "not ok ..."). */
-#include "arena.h"
-#include "diag.h"
-#include "fsutil.h"
-#include "mustache.h"
-#include "strbuf.h"
-#include "value.h"
-#include "yamldoc.h"
+#include "base/base.h"
+#include "data/data.h"
+#include "template/mustache.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -145,7 +141,7 @@ static void run_file(const char *dir, const char *file, const char *bin, const c
 	struct strbuf path = STRBUF_INIT;
 	struct arena a = ARENA_INIT;
 	struct diag d;
-	struct ydoc y;
+	struct ydoc *y = NULL;
 	const struct value *tests;
 	struct value *doc;
 	char *src;
@@ -153,12 +149,12 @@ static void run_file(const char *dir, const char *file, const char *bin, const c
 
 	diag_init(&d);
 	strbuf_addf(&path, "%s/%s", dir, file);
-	if (read_file(path.buf, &src, &len) < 0 || ydoc_load(&y, path.buf, src, len, 0, &d) < 0) {
+	if (read_file(path.buf, &src, &len) < 0 || !(y = ydoc_load(path.buf, src, len, 0, &d))) {
 		report(false, "load", file, "read", "a spec file", NULL);
 		strbuf_release(&path);
 		return;
 	}
-	doc = ydoc_to_value(&y, ydoc_root(&y), &a);
+	doc = ydoc_to_value(y, ydoc_root(y), &a);
 	tests = value_map_get(doc, "tests");
 	for (uint32_t i = 0; tests && i < tests->len; i++) {
 		const struct value *t = tests->u.items[i];
@@ -188,10 +184,11 @@ static void run_file(const char *dir, const char *file, const char *bin, const c
 			free(got);
 		}
 	}
-	ydoc_release(&y);
+	ydoc_free(y);
 	arena_release(&a);
 	free(src);
 	strbuf_release(&path);
+	diag_release(&d);
 }
 
 int main(int argc, char **argv)

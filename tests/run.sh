@@ -34,6 +34,9 @@ suite() { # name, command...
 }
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
+# the library test compares its builds with the program's
+PRESETGEN=$(pwd)/$B/presetgen
+export PRESETGEN
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
 for variant in "" asan; do
@@ -43,6 +46,7 @@ for variant in "" asan; do
 		tests=$B/tests; bin=$B/presetgen; spec=$B/mustache-spec; tag=""
 	fi
 	for t in "$tests"/test_*; do
+		case $t in *.d) continue ;; esac
 		suite "$(basename "$t")$tag" "$t"
 	done
 	suite "mustache spec$tag" "$spec" "$SPEC" "$bin"
@@ -51,6 +55,12 @@ for variant in "" asan; do
 	suite "bundle$tag" sh tests/e2e/bundle.sh "$bin"
 	# the W3C checker looks at output, which is the same in both builds
 	[ -z "$variant" ] && suite "html (W3C Nu checker)" sh tests/e2e/html.sh "$bin"
+done
+# two builds in one process, from two threads, under ThreadSanitizer
+export TSAN_OPTIONS=halt_on_error=1:exitcode=97
+for t in "$B"/tests-tsan/test_*; do
+	case $t in *.d) continue ;; esac
+	suite "$(basename "$t") (tsan)" "$t"
 done
 echo "full log: $LOG"
 echo "$pass passed, $fail failed"

@@ -4,9 +4,7 @@
  *   snapshot-facts EXPECTED.json DIST [SNAPSHOT.json]
  *
  * Prints one TAP line per check. */
-#include "fsutil.h"
-#include "strbuf.h"
-#include "text.h"
+#include "base/base.h"
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>

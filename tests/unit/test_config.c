@@ -4,15 +4,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "config.h"
-#include "diag.h"
-#include "fsutil.h"
-#include "strbuf.h"
+#include "base/base.h"
+#include "site/internal.h"
 
 static char path[64];
 
@@ -28,8 +26,9 @@ static int load(const char *yaml, struct config *cfg, struct arena *a, struct st
 	assert_int_equal(write_file(path, yaml, strlen(yaml)), 0);
 	diag_init(&d);
 	d.capture = errs;
-	fd = config_load(cfg, path, a, &d);
+	fd = config_load(cfg, AT_FDCWD, path, a, &d);
 	unlink(path);
+	diag_release(&d);
 	return fd;
 }
 

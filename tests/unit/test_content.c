@@ -3,14 +3,12 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "content.h"
-#include "diag.h"
-#include "fsutil.h"
-#include "strbuf.h"
+#include "base/base.h"
+#include "site/internal.h"
 
 static void splits_front_matter(void **state)
 {
@@ -34,6 +32,7 @@ static void splits_front_matter(void **state)
 	assert_int_equal(front_matter_split("p", "---\ntitle: x\n", 13, &y, &n, &body, &d), -1);
 	assert_string_equal(errs.buf, "p:1:1: error: front matter: expected a closing '---' line\n");
 	strbuf_release(&errs);
+	diag_release(&d);
 }
 
 static void dates(void **state)
@@ -80,7 +79,7 @@ static void loads_pages_with_urls(void **state)
 	assert_int_equal(write_file(p.buf, "---\ndraft: true\n---\n", 20), 0);
 	diag_init(&d);
 	d.capture = &errs;
-	assert_int_equal(content_load(dir, false, &pages, &n, &a, &d), 0);
+	assert_int_equal(content_load(AT_FDCWD, dir, false, &pages, &n, &a, &d), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(pages[0].url, "/team-notes/first-post/");
 	assert_string_equal(pages[0].out, "team-notes/first-post/index.html");
@@ -90,13 +89,14 @@ static void loads_pages_with_urls(void **state)
 	assert_string_equal(pages[0].html, "<h1>Hi</h1>\n");
 	assert_string_equal(pages[1].url, "/");
 	assert_string_equal(pages[1].title, "index");
-	assert_int_equal(content_load(dir, true, &pages, &n, &a, &d), 0);
+	assert_int_equal(content_load(AT_FDCWD, dir, true, &pages, &n, &a, &d), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(errs.buf, "");
 	remove_tree(dir);
 	strbuf_release(&p);
 	strbuf_release(&errs);
 	arena_release(&a);
+	diag_release(&d);
 }
 
 int main(void)

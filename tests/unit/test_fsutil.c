@@ -9,8 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fsutil.h"
-#include "strbuf.h"
+#include "base/base.h"
 
 static char dir[64];
 

@@ -5,12 +5,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "arena.h"
-#include "diag.h"
-#include "jsonv.h"
-#include "mustache.h"
-#include "strbuf.h"
-#include "value.h"
+#include "base/base.h"
+#include "data/data.h"
+#include "template/mustache.h"
 
 struct fx {
 	struct arena a;
@@ -41,6 +38,7 @@ static int teardown(void **state)
 	strbuf_release(&f->errs);
 	strbuf_release(&f->out);
 	arena_release(&f->a);
+	diag_release(&f->d);
 	test_free(f);
 	return 0;
 }

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "strbuf.h"
+#include "base/base.h"
 
 static void empty_is_never_null(void **state)
 {

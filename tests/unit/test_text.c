@@ -5,8 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "text.h"
+#include "base/base.h"
 
 static void utf8_validation(void **state)
 {
@@ -37,18 +36,31 @@ static void utf8_validation(void **state)
 
 static void positions_count_characters(void **state)
 {
+	const char *s = "ab\ncdé\nf";
+	struct linemap lm;
 	unsigned l, c;
 
 	(void)state;
-	text_position("ab\ncdé\nf", 0, &l, &c);
+	linemap_init(&lm, s, strlen(s));
+	linemap_pos(&lm, 0, &l, &c);
 	assert_int_equal(l, 1);
 	assert_int_equal(c, 1);
-	text_position("ab\ncdé\nf", 3, &l, &c);
+	linemap_pos(&lm, 3, &l, &c);
 	assert_int_equal(l, 2);
 	assert_int_equal(c, 1);
-	text_position("ab\ncdé\nf", 7, &l, &c);	/* after the two-byte é */
+	linemap_pos(&lm, 7, &l, &c);	/* after the two-byte é */
 	assert_int_equal(l, 2);
 	assert_int_equal(c, 4);
+	linemap_pos(&lm, 5, &l, &c);	/* backwards on the same line */
+	assert_int_equal(l, 2);
+	assert_int_equal(c, 3);
+	linemap_pos(&lm, 9, &l, &c);	/* the last line */
+	assert_int_equal(l, 3);
+	assert_int_equal(c, 2);
+	linemap_pos(&lm, 99, &l, &c);	/* past the end: the end */
+	assert_int_equal(l, 3);
+	assert_int_equal(c, 2);
+	linemap_release(&lm);
 }
 
 static void escaping(void **state)

@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "tz.h"
+#include "base/base.h"
 
 static const char *fmt(const char *ts, const char *zone, void (*f)(char *, size_t, const struct tm_local *))
 {

@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arena.h"
-#include "strbuf.h"
-#include "value.h"
+#include "base/base.h"
+#include "data/data.h"
 
 static const char *text(struct strbuf *sb, const struct value *v)
 {

@@ -6,21 +6,17 @@
 #include <math.h>
 #include <string.h>
 
-#include "arena.h"
-#include "diag.h"
-#include "jsonv.h"
-#include "strbuf.h"
-#include "value.h"
-#include "yamldoc.h"
+#include "base/base.h"
+#include "data/data.h"
 
 static struct value *yaml(const char *src, struct arena *a, struct diag *d)
 {
-	struct ydoc y;
+	struct ydoc *y = ydoc_load("t.yaml", src, strlen(src), 0, d);
 	struct value *v = NULL;
 
-	if (ydoc_load(&y, "t.yaml", src, strlen(src), 0, d) == 0) {
-		v = ydoc_to_value(&y, ydoc_root(&y), a);
-		ydoc_release(&y);
+	if (y) {
+		v = ydoc_to_value(y, ydoc_root(y), a);
+		ydoc_free(y);
 	}
 	return v;
 }
@@ -50,6 +46,7 @@ static void scalars_resolve_like_yaml_1_2_core(void **state)
 	assert_string_equal(value_map_get(v, "d")->u.s, "2026-03-14");
 	assert_int_equal(value_map_get(v, "l")->len, 2);
 	arena_release(&a);
+	diag_release(&d);
 }
 
 static void billion_laughs_is_stopped(void **state)
@@ -70,6 +67,7 @@ static void billion_laughs_is_stopped(void **state)
 	strbuf_release(&errs);
 	strbuf_release(&src);
 	arena_release(&a);
+	diag_release(&d);
 }
 
 static void syntax_errors_have_positions(void **state)
@@ -91,6 +89,7 @@ static void syntax_errors_have_positions(void **state)
 	assert_int_equal(diag_exit_code(&d), 1);
 	strbuf_release(&errs);
 	arena_release(&a);
+	diag_release(&d);
 }
 
 static void json_values(void **state)
@@ -111,6 +110,7 @@ static void json_values(void **state)
 	assert_true(value_map_get(v, "l")->u.items[0]->u.b);
 	assert_int_equal(value_map_get(v, "m")->type, V_MAP);
 	arena_release(&a);
+	diag_release(&d);
 }
 
 static void diag_formats_and_counts(void **state)
@@ -134,6 +134,7 @@ static void diag_formats_and_counts(void **state)
 	diag_warning(&d, "f", 1, 1, "hidden");
 	assert_string_equal(errs.buf, "");
 	strbuf_release(&errs);
+	diag_release(&d);
 }
 
 int main(void)

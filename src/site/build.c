@@ -1,0 +1,329 @@
+/* The build's public entry points: load a site once, render it as often as
+ * asked. The environment is read here, once, into the site; nothing below
+ * reads it again. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+bool site_env_known(const char *name)
+{
+	return env_lookup(name) >= 0;
+}
+
+static const char *getenv_in(char *const *environ, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char *const *e = environ; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+/* The environment's secrets: variables whose names say so, with values long
+ * enough that finding one in a file is no accident. Copied into the site. */
+static void find_secrets(struct site *s, char *const *environ)
+{
+	size_t n = 0;
+
+	for (char *const *e = environ; e && *e; e++)
+		n++;
+	s->secret_names = arena_alloc(&s->arena, (n + 1) * sizeof(*s->secret_names));
+	s->secret_values = arena_alloc(&s->arena, (n + 1) * sizeof(*s->secret_values));
+	for (char *const *e = environ; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		char *name;
+
+		if (!eq || strlen(eq + 1) < 6)
+			continue;
+		name = arena_strndup(&s->arena, *e, (size_t)(eq - *e));
+		if (!secret_name(name))
+			continue;
+		s->secret_names[s->nsecrets] = name;
+		s->secret_values[s->nsecrets++] = arena_strdup(&s->arena, eq + 1);
+	}
+}
+
+/* SOURCE_DATE_EPOCH when set, so that builds are reproducible; else now. */
+static int reference_time(struct site *s, char *const *environ)
+{
+	const char *v = getenv_in(environ, "SOURCE_DATE_EPOCH");
+	char *end;
+	long long t;
+
+	if (!v || !*v) {
+		s->now = (int64_t)time(NULL) * 1000000;
+		return 0;
+	}
+	errno = 0;
+	t = strtoll(v, &end, 10);
+	if (errno || *end || t < 0)
+		return diag_error(s->d, NULL, 0, 0, "SOURCE_DATE_EPOCH must be a number of seconds, "
+				  "not '%s'", v);
+	s->now = (int64_t)t * 1000000;
+	s->epoch_set = true;
+	return 0;
+}
+
+/* The values of the variables environments.ENV.public names. */
+static void public_values(struct site *s, char *const *environ)
+{
+	const struct env_config *e = &s->cfg.env[s->env];
+
+	s->public_values = arena_alloc(&s->arena, (e->npublic + 1) * sizeof(*s->public_values));
+	for (size_t i = 0; i < e->npublic; i++) {
+		const char *v = getenv_in(environ, e->public_vars[i]);
+
+		s->public_values[i] = v ? arena_strdup(&s->arena, v) : NULL;
+	}
+}
+
+static int load_templates(struct site *s)
+{
+	char **files;
+	long n = list_files_at(s->rootfd, "templates", ".mustache", &files);
+	int rc = 0;
+
+	s->tpls = mustache_set_new(s->d);
+	if (n < 0) {
+		if (errno == ENOENT)
+			return diag_error(s->d, "templates", 0, 0,
+					  "not found: a site needs a templates/ directory");
+		return diag_syserror(s->d, "templates", "cannot list: %s", strerror(errno));
+	}
+	for (long i = 0; i < n; i++) {
+		struct strbuf path = STRBUF_INIT;
+		char *src, *name = xstrndup(files[i], strlen(files[i]) - strlen(".mustache"));
+		size_t len;
+
+		strbuf_addf(&path, "templates/%s", files[i]);
+		if (read_text_at(s->d, s->rootfd, path.buf, &src, &len) < 0) {
+			rc = -1;
+		} else {
+			if (!mustache_parse(s->tpls, name, path.buf, src, len))
+				rc = -1;
+			free(src);
+		}
+		free(name);
+		strbuf_release(&path);
+	}
+	if (!rc) {
+		mustache_link(s->tpls);
+		for (long i = 0; i < n; i++) {
+			char *name = xstrndup(files[i], strlen(files[i]) - strlen(".mustache"));
+
+			mustache_warn_missing(s->tpls, mustache_get(s->tpls, name));
+			free(name);
+		}
+	}
+	free_list(files, n);
+	return rc;
+}
+
+static int load_collections(struct site *s)
+{
+	struct snapshot_need *needs;
+	size_t nneeds;
+	struct cbuild cb;
+	int rc = 0;
+
+	s->ncolls = s->cfg.ncolls;
+	nneeds = collections_needs(s->cfg.colls, s->cfg.ncolls, &needs, &s->arena);
+	nneeds = redirects_needs(&s->cfg, needs, nneeds, &needs, &s->arena);
+	if (!nneeds)
+		return 0;
+	for (size_t i = 0; i < s->nsnapshots; i++)
+		if (snapshot_load(&s->snap, s->rootfd, s->snapshots[i], needs, nneeds, &s->arena,
+				  s->d) < 0)
+			rc = -1;
+	if (rc || !s->cfg.ncolls)
+		return rc;
+	memset(&cb, 0, sizeof(cb));
+	cb.a = &s->arena;
+	cb.d = s->d;
+	cb.tz = s->tz;
+	cb.now = s->now;
+	cb.base_url = s->cfg.env[s->env].base_url;
+	return collections_build(&cb, s->cfg.colls, s->cfg.ncolls, &s->snap, &s->colls);
+}
+
+/* Config, templates, content and assets: each is read even when another
+ * is wrong, so that one run reports every error. */
+static int load_files(struct site *s, const struct site_inputs *in)
+{
+	int rc = 0;
+
+	if (config_load(&s->cfg, s->rootfd, "presetgen.yaml", &s->arena, s->d) < 0)
+		rc = -1;
+	if (!rc && !s->cfg.env[s->env].present)
+		rc = diag_error(s->d, s->cfg.path, 0, 0, "no environment '%s' under 'environments'",
+				env_names[s->env]);
+	if (load_templates(s) < 0)
+		rc = -1;
+	if (content_load(s->rootfd, "content", in->drafts, &s->pages, &s->npages, &s->arena,
+			 s->d) < 0)
+		rc = -1;
+	/* pages need the assets' final names, in check as in build */
+	if (assets_load(&s->assets, s->rootfd, s->d) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* libxml2 sets up its global state lazily, and not safely from two threads
+ * at once: it asks to be initialised once, before threads use it. This
+ * once-flag is the library's only static, and it never changes again. */
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+
+static void libxml_init(void)
+{
+	xmlInitParser();
+}
+
+struct site *site_load(const struct site_inputs *in, struct diag *d, struct site_result *res)
+{
+	struct site *s = xcalloc(1, sizeof(*s));
+	int rc = 0;
+
+	pthread_once(&libxml_once, libxml_init);
+	memset(res, 0, sizeof(*res));
+	s->t0 = clock_seconds();
+	s->d = d;
+	s->root = arena_strdup(&s->arena, in->root ? in->root : ".");
+	s->drafts = in->drafts;
+	s->env = env_lookup(in->env ? in->env : "production");
+	snapshot_init(&s->snap);
+	s->rootfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->env < 0 || s->rootfd < 0) {
+		if (s->env < 0)
+			diag_error(d, NULL, 0, 0, "unknown environment '%s': expected development, "
+				   "staging or production", in->env);
+		else
+			diag_error(d, s->root, 0, 0, "cannot open the site directory: %s",
+				   strerror(errno));
+		site_free(s);
+		return NULL;
+	}
+	find_secrets(s, in->environ);
+	rc = load_files(s, in);
+	if (!rc) {
+		s->tz = tz_find(s->cfg.time_zone);
+		rc = reference_time(s, in->environ);
+		public_values(s, in->environ);
+	}
+	res->t_read = clock_seconds() - s->t0;
+	if (!rc) {
+		s->nsnapshots = in->nsnapshots ? in->nsnapshots : s->cfg.nsnapshots;
+		s->snapshots = arena_alloc(&s->arena, (s->nsnapshots + 1) * sizeof(*s->snapshots));
+		for (size_t i = 0; i < s->nsnapshots; i++)
+			s->snapshots[i] = arena_strdup(&s->arena, in->nsnapshots ? in->snapshots[i]
+									      : s->cfg.snapshots[i]);
+		rc = load_collections(s);
+	}
+	res->t_data = clock_seconds() - s->t0;
+	diag_finish(d);
+	if (rc) {
+		site_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void site_free(struct site *s)
+{
+	if (!s)
+		return;
+	mustache_set_free(s->tpls);
+	collections_free(s->colls, s->ncolls);
+	assets_release(&s->assets);
+	snapshot_release(&s->snap);
+	if (s->rootfd >= 0)
+		close(s->rootfd);
+	arena_release(&s->arena);
+	free(s);
+}
+
+static void run_release(struct run *r)
+{
+	for (size_t i = 0; i < r->njobs; i++) {
+		struct job *j = &r->jobs[i];
+
+		if (!j->tpl && !j->gen && !j->borrowed)
+			free(j->data);
+		for (size_t k = 0; k < j->nmsgs; k++) {
+			free((char *)j->msgs[k].file);
+			free((char *)j->msgs[k].text);
+		}
+		free(j->msgs);
+	}
+	free(r->jobs);
+	menus_release(r);
+	strmap_free(r->outs);
+	page_refs_release(&r->refs);
+	arena_release(&r->arena);
+	pthread_mutex_destroy(&r->lock);
+}
+
+/* Pages and collections, then (for a real build) sitemap, feed, robots
+ * and assets, then redirects. */
+static int plan(struct run *r, struct site_result *res)
+{
+	struct site *s = r->s;
+	int rc;
+
+	r->env_v = env_value(r);
+	r->colls_v = value_map(&r->arena, 0);
+	rc = plan_pages(r);
+	if (plan_collections(r) < 0)
+		rc = -1;
+	res->t_plan_pages = clock_seconds() - s->t0;
+	if (!rc && !r->o->dry_run) {
+		plan_sitemap(r);
+		plan_feed(r);
+		plan_robots(r);
+		rc = plan_assets(r);
+	}
+	res->t_plan_files = clock_seconds() - s->t0;
+	if (!rc)
+		rc = index_outputs(r);
+	if (!rc)
+		rc = plan_redirects(r, res);
+	res->planned = r->njobs;
+	res->t_plan = clock_seconds() - s->t0;
+	return rc;
+}
+
+int site_render(struct site *s, const struct site_render_opts *o, struct site_result *res)
+{
+	struct run r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.o = o;
+	r.d = s->d;
+	r.base_url = s->cfg.env[s->env].base_url;
+	r.stage_fd = -1;
+	pthread_mutex_init(&r.lock, NULL);
+	rc = plan(&r, res);
+	if (!rc)
+		rc = o->dry_run ? run_jobs(&r) : write_output(&r);
+	res->t_render = clock_seconds() - s->t0;
+	res->cancelled = run_cancelled(&r);
+	if (!rc) {
+		res->pages = res->files = res->bytes = 0;
+		for (size_t i = 0; i < r.njobs; i++) {
+			res->pages += r.jobs[i].page;
+			res->bytes += r.jobs[i].len;
+		}
+		res->files = r.njobs;
+	}
+	run_release(&r);
+	diag_finish(s->d);
+	return rc || res->cancelled ? -1 : 0;
+}

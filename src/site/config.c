@@ -1,0 +1,338 @@
+/* presetgen.yaml: site settings, environments, snapshots, collections
+ * (config_collections.c), the feed and redirects. Every mapping is read by
+ * one table-driven reader (data's yread), so unknown keys, duplicates and
+ * values of the wrong type are errors that name file, line and column. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const env_names[ENV_COUNT] = { "development", "staging", "production" };
+
+int env_lookup(const char *name)
+{
+	for (int i = 0; i < ENV_COUNT; i++)
+		if (!strcmp(name, env_names[i]))
+			return i;
+	return -1;
+}
+
+bool secret_name(const char *name)
+{
+	static const char *const marks[] = { "SECRET", "SERVICE_ROLE", "TOKEN", "PASSWORD", "PRIVATE" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
+		if (strcasestr(name, marks[i]))
+			return true;
+	return false;
+}
+
+/* A scalar that is not null, or NULL after "expected a string for 'what'". */
+static const char *scalar(struct yread *r, const struct ynode *v, const char *what)
+{
+	const char *s = ynode_scalar(v);
+
+	if (!s || ynode_is_null(v)) {
+		ydoc_error(r->y, v, "expected a string for '%s', found %s", what, ynode_describe(v));
+		return NULL;
+	}
+	return s;
+}
+
+static bool valid_url(const char *s)
+{
+	const char *host;
+
+	if (!strncmp(s, "https://", 8))
+		host = s + 8;
+	else if (!strncmp(s, "http://", 7))
+		host = s + 7;
+	else
+		return false;
+	if (!*host || *host == '/')
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' ||
+		    *p == '\\' || *p == '?' || *p == '#')
+			return false;
+	return true;
+}
+
+/* a BCP 47 tag in its common shape: en, en-IE, pt-BR, zh-Hant */
+static bool valid_lang(const char *s)
+{
+	size_t n = 0;
+
+	for (const char *p = s; *p; p++) {
+		if (*p == '-') {
+			if (!n)
+				return false;
+			n = 0;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (*p >= '0' && *p <= '9')) {
+			if (++n > 8)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return n > 0;
+}
+
+static int read_lang(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	const char *s = scalar(r, v, what);
+
+	if (!s)
+		return -1;
+	if (!valid_lang(s))
+		return ydoc_error(r->y, v, "expected a language tag such as 'en' or 'en-IE' for "
+				  "'%s', found '%s'", what, s);
+	((struct config *)base)->language = arena_strdup(r->a, s);
+	return 0;
+}
+
+static int read_zone(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	const char *s = scalar(r, v, what);
+
+	if (!s)
+		return -1;
+	if (!tz_find(s))
+		return ydoc_error(r->y, v, "unknown time zone '%s' for '%s': expected one of %s", s,
+				  what, tz_names());
+	((struct config *)base)->time_zone = arena_strdup(r->a, s);
+	return 0;
+}
+
+static const struct ykey site_keys[] = {
+	{ .name = "title", .type = YK_STRING, .off = offsetof(struct config, title), .required = true },
+	{ .name = "description", .type = YK_STRING, .off = offsetof(struct config, description) },
+	{ .name = "language", .type = YK_CALL, .fn = read_lang },
+	{ .name = "time_zone", .type = YK_CALL, .fn = read_zone },
+	{ .name = "author", .type = YK_STRING, .off = offsetof(struct config, author) },
+};
+
+static int read_base_url(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	const char *s = scalar(r, v, what);
+	char *copy;
+	size_t n;
+
+	if (!s)
+		return -1;
+	if (!valid_url(s))
+		return ydoc_error(r->y, v, "expected an absolute http or https URL for '%s', "
+				  "found '%s'", what, s);
+	copy = arena_strdup(r->a, s);
+	n = strlen(copy);
+	while (n && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	((struct env_config *)base)->base_url = copy;
+	return 0;
+}
+
+/* connect: [origins] for the CSP's connect-src */
+static int read_connect(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	struct env_config *e = base;
+	int rc = 0;
+
+	if (ynode_type(v) != YN_LIST)
+		return ydoc_error(r->y, v, "expected a list of origins for '%s'", what);
+	e->connect = arena_alloc(r->a, (ynode_count(v) + 1) * sizeof(*e->connect));
+	for (size_t i = 0; i < ynode_count(v); i++) {
+		const struct ynode *o = ynode_item(r->y, v, i);
+		const char *s = ynode_scalar(o);
+
+		/* an origin: scheme and host, nothing a header could be broken with */
+		if (!s || !valid_url(s) || strchr(s + 8, '/') || strpbrk(s, " ;,'")) {
+			rc = ydoc_error(r->y, o, "expected an origin such as "
+					"https://example.supabase.co in '%s'", what);
+			continue;
+		}
+		e->connect[e->nconnect++] = arena_strdup(r->a, s);
+	}
+	return rc;
+}
+
+/* public: {name: ENV_VAR}: values templates may show as env.public.name */
+static int read_public(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	struct env_config *e = base;
+	size_t cnt;
+	int rc = 0;
+
+	if (ynode_type(v) != YN_MAP)
+		return ydoc_error(r->y, v, "expected a mapping of name: ENVIRONMENT_VARIABLE for "
+				  "'%s'", what);
+	cnt = ynode_count(v) + 1;
+	e->public_names = arena_alloc(r->a, cnt * sizeof(*e->public_names));
+	e->public_vars = arena_alloc(r->a, cnt * sizeof(*e->public_vars));
+	for (size_t i = 0; i < ynode_count(v); i++) {
+		const struct ynode *vn = ynode_value(r->y, v, i);
+		const char *name = ynode_scalar(ynode_key(r->y, v, i)), *var = ynode_scalar(vn);
+
+		if (!name || !var) {
+			rc = ydoc_error(r->y, vn, "expected name: ENVIRONMENT_VARIABLE in '%s'", what);
+			continue;
+		}
+		if (secret_name(var)) {
+			rc = ydoc_error(r->y, vn, "'%s' names a secret (its name holds SECRET, "
+					"SERVICE_ROLE, TOKEN, PASSWORD or PRIVATE): it can never be "
+					"public", var);
+			continue;
+		}
+		e->public_names[e->npublic] = arena_strdup(r->a, name);
+		e->public_vars[e->npublic++] = arena_strdup(r->a, var);
+	}
+	return rc;
+}
+
+static const struct ykey env_keys[] = {
+	{ .name = "base_url", .type = YK_CALL, .fn = read_base_url, .required = true },
+	{ .name = "index", .type = YK_BOOL, .off = offsetof(struct env_config, index) },
+	{ .name = "connect", .type = YK_CALL, .fn = read_connect },
+	{ .name = "public", .type = YK_CALL, .fn = read_public },
+};
+
+static int read_env(struct yread *r, const char *key, const struct ynode *k,
+		    const struct ynode *v, void *ud)
+{
+	struct config *cfg = ud;
+	int e = env_lookup(key);
+	struct strbuf what = STRBUF_INIT;
+	int rc;
+
+	if (e < 0)
+		return ydoc_error(r->y, k, "unknown environment '%s': expected one of "
+				  "development, staging, production", key);
+	cfg->env[e].present = true;
+	strbuf_addf(&what, "environments.%s", key);
+	rc = yread_map(r, v, what.buf, env_keys, ARRAY_SIZE(env_keys), &cfg->env[e]);
+	strbuf_release(&what);
+	return rc;
+}
+
+static int read_envs(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	return yread_each(r, v, what, read_env, base);
+}
+
+static const struct ykey feed_keys[] = {
+	{ .name = "collection", .type = YK_NAME, .off = offsetof(struct feed_cfg, collection),
+	  .required = true, .at = offsetof(struct feed_cfg, collection_at) + 1 },
+	{ .name = "url", .type = YK_NAME, .off = offsetof(struct feed_cfg, url), .required = true },
+	{ .name = "title", .type = YK_STRING, .off = offsetof(struct feed_cfg, title), .required = true },
+	{ .name = "limit", .type = YK_INT, .off = offsetof(struct feed_cfg, limit), .min = 1,
+	  .max = 10000 },
+};
+
+static int read_feed(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	struct config *cfg = base;
+
+	cfg->feed.present = true;
+	cfg->feed.limit = 50;
+	return yread_map(r, v, what, feed_keys, ARRAY_SIZE(feed_keys), &cfg->feed);
+}
+
+static int read_snapshots(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	struct config *cfg = base;
+	int rc = r->rc;
+
+	r->rc = 0;
+	cfg->snapshots = yread_strings(r, v, what, &cfg->nsnapshots, false);
+	if (r->rc < 0)
+		return -1;
+	r->rc = rc;
+	return 0;
+}
+
+static int read_collections(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	struct config *cfg = base;
+
+	(void)what;
+	return config_collections(r, v, &cfg->colls, &cfg->ncolls);
+}
+
+static int read_redirects(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	(void)what;
+	return config_redirects(r, v, base);
+}
+
+static int read_site(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	return yread_map(r, v, what, site_keys, ARRAY_SIZE(site_keys), base);
+}
+
+static const struct ykey top_keys[] = {
+	{ .name = "site", .type = YK_CALL, .fn = read_site, .required = true },
+	{ .name = "environments", .type = YK_CALL, .fn = read_envs, .required = true },
+	{ .name = "snapshots", .type = YK_CALL, .fn = read_snapshots },
+	{ .name = "collections", .type = YK_CALL, .fn = read_collections },
+	{ .name = "feed", .type = YK_CALL, .fn = read_feed },
+	{ .name = "redirects", .type = YK_CALL, .fn = read_redirects,
+	  .at = offsetof(struct config, redirects_at) + 1 },
+};
+
+/* What refers to something else in the file, once it has all been read. */
+static void check_refs(struct yread *r, struct config *cfg)
+{
+	size_t i;
+
+	if (!cfg->feed.present)
+		return;
+	for (i = 0; i < cfg->ncolls; i++)
+		if (!strcmp(cfg->colls[i].name, cfg->feed.collection))
+			break;
+	if (i == cfg->ncolls) {
+		diag_error_at(ydoc_diag(r->y), &cfg->feed.collection_at,
+			      "feed: the collection '%s' is not defined", cfg->feed.collection);
+		r->rc = -1;
+	}
+}
+
+int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a,
+		struct diag *d)
+{
+	struct yread r;
+	const struct ynode *root;
+	char *src;
+	size_t len;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = path;
+	cfg->language = "en";
+	cfg->time_zone = "UTC";
+	if (!path_exists_at(dirfd, path))
+		return diag_error(d, path, 0, 0, "not found: a site needs a presetgen.yaml "
+				  "(use -C DIR to name the site's directory)");
+	if (read_text_at(d, dirfd, path, &src, &len) < 0)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.a = a;
+	r.y = ydoc_load(path, src, len, 0, d);
+	if (!r.y) {
+		free(src);
+		return -1;
+	}
+	root = ydoc_root(r.y);
+	if (!root || ynode_type(root) != YN_MAP) {
+		ydoc_error(r.y, root, "expected a mapping with 'site' and 'environments', found %s",
+			   ynode_describe(root));
+		r.rc = -1;
+	} else {
+		yread_map(&r, root, "", top_keys, ARRAY_SIZE(top_keys), cfg);
+		if (!r.rc)
+			check_refs(&r, cfg);
+	}
+	ydoc_free(r.y);
+	free(src);
+	return r.rc;
+}

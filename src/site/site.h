@@ -1,0 +1,88 @@
+/* site: the build of Preset's site as a library. It takes the site's root
+ * directory, loads it once (presetgen.yaml, templates, content, assets,
+ * snapshots, collections), then plans, renders and writes it as many times
+ * as a caller asks, and returns what it did; it prints nothing itself (the
+ * diag it is given carries every message), keeps no process-wide state and
+ * never exits. Two sites may be built at once from two threads.
+ *
+ *	struct site *s = site_load(&in, &d, &res);
+ *	if (s && site_render(s, &opts, &res) == 0)
+ *		... res.pages, res.files, res.bytes ...
+ *	site_free(s);
+ */
+#ifndef PRESETGEN_SITE_H
+#define PRESETGEN_SITE_H
+
+#include "base/base.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a build reads besides the files under root. */
+struct site_inputs {
+	const char *root;		/* the site's directory; NULL: "." */
+	const char *env;		/* development, staging or production (NULL) */
+	const char *const *snapshots;	/* relative to root; none: presetgen.yaml's */
+	size_t nsnapshots;
+	bool drafts;			/* include pages marked draft */
+	/* The environment variables ("NAME=VALUE", NULL-terminated), read once
+	 * while loading: SOURCE_DATE_EPOCH, the public values presetgen.yaml
+	 * names, and the secrets that must never be written. NULL: none. */
+	char *const *environ;
+};
+
+struct site_render_opts {
+	const char *out;		/* relative to root; NULL: dist */
+	bool dry_run;			/* check: render everything, write nothing */
+	const char *archive;		/* also FILE.tar.gz or FILE.zip, or NULL */
+	bool no_gzip;			/* no .gz siblings */
+	int jobs;			/* render threads; 0: one per core */
+	/* When it becomes non-zero (a signal handler sets it), the build
+	 * stops, removes its staging directory and leaves the previous output
+	 * as it was. NULL: never. */
+	const volatile sig_atomic_t *cancel;
+	/* Called now and then from the render threads, one call at a time. */
+	void (*progress)(void *ud, size_t done, size_t total);
+	void *progress_ud;
+};
+
+/* What a build did, for the caller to print. Times are seconds since
+ * site_load began, at the end of each phase. */
+struct site_result {
+	size_t pages, files, bytes;
+	double t_read;			/* config, templates, content, assets */
+	double t_data;			/* snapshots and collections */
+	double t_plan_pages;		/* pages and collections planned */
+	double t_plan_files;		/* sitemap, feed, assets planned */
+	double t_plan;			/* every file planned */
+	double t_render;		/* rendered and written */
+	size_t planned;			/* files planned */
+	/* redirects: in vercel.json, as pages; rows of tables made into
+	 * redirects, and those left out: a live page has the URL, no
+	 * published page at the end, values that make no URL */
+	size_t red_vercel, red_pages, red_tables, red_live, red_unpublished, red_bad;
+	bool cancelled;			/* stopped by opts.cancel */
+};
+
+struct site;
+
+/* Loads the site. Reports every error it finds through d (which must
+ * outlive the site) and returns NULL if there was one. */
+struct site *site_load(const struct site_inputs *in, struct diag *d, struct site_result *res);
+/* Plans, renders and (but for a dry run) writes the site into a staging
+ * directory, swapped in for the output only when everything succeeded.
+ * Returns 0, or -1 after reporting errors (or when cancelled). */
+int site_render(struct site *s, const struct site_render_opts *o, struct site_result *res);
+void site_free(struct site *s);
+
+/* Whether name is an environment presetgen knows. */
+bool site_env_known(const char *name);
+
+/* `presetgen check --bundle DIR`: every page parses as HTML, every internal
+ * link and asset reference names a file of the bundle, every XML file is
+ * well-formed, every redirect goes to a file without hiding one. Reports
+ * every problem; returns -1 if there was one. *pages counts the pages. */
+int bundle_check(const char *dir, struct diag *d, size_t *pages);
+
+#endif
