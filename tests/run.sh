@@ -53,8 +53,12 @@ for variant in "" asan; do
 	suite "end to end$tag" sh tests/e2e/run.sh "$bin"
 	suite "snapshots$tag" env SKIP_CHROMIUM="$variant" sh tests/e2e/snapshots.sh "$bin" "$B/snapshot-facts"
 	suite "bundle$tag" sh tests/e2e/bundle.sh "$bin"
-	# the W3C checker looks at output, which is the same in both builds
-	[ -z "$variant" ] && suite "html (W3C Nu checker)" sh tests/e2e/html.sh "$bin"
+	# the W3C checker looks at output, which is the same in both builds;
+	# killing builds tests the signal path, which ASan does not change
+	if [ -z "$variant" ]; then
+		suite "html (W3C Nu checker)" sh tests/e2e/html.sh "$bin"
+		suite "kill (SIGTERM, SIGINT)" sh tests/e2e/kill.sh "$bin" "$B/benchgen"
+	fi
 done
 # two builds in one process, from two threads, under ThreadSanitizer
 export TSAN_OPTIONS=halt_on_error=1:exitcode=97

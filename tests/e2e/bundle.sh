@@ -3,16 +3,9 @@
 # headers that pages, hashed assets, the feed and a missing page receive;
 # byte-identical archives; secrets never written; public values embedded.
 #   tests/e2e/bundle.sh PRESETGEN
-set -u
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-TMP=$(mktemp -d /tmp/presetgen-bundle.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-export LC_ALL=C SOURCE_DATE_EPOCH=1760616000
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+. "$(dirname "$0")/lib.sh"
+e2e_setup bundle "$1"
+export SOURCE_DATE_EPOCH=1760616000
 
 mkdir -p "$TMP/site" && cp -r "$ROOT/templates" "$ROOT/content" "$ROOT/assets" "$ROOT/presetgen.yaml" "$TMP/site/"
 cd "$TMP/site" || exit 1

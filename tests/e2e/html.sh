@@ -5,18 +5,11 @@
 # handles past Vercel's route limit (redirect pages). 0 errors and 0
 # warnings, and the checker is shown to catch a broken page.
 #   tests/e2e/html.sh PRESETGEN
-set -u
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
+e2e_setup html "$1"
 SHARED=$ROOT/../shared/conformance/snapshots/small
 VNU=$ROOT/tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
-TMP=$(mktemp -d /tmp/presetgen-html.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-export LC_ALL=C SOURCE_DATE_EPOCH=1760616000
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+export SOURCE_DATE_EPOCH=1760616000
 
 if ! command -v java >/dev/null || [ ! -f "$VNU" ]; then
 	notok "the Nu Html Checker is installed" "make check installs java and runs npm ci in tests/vnu"

@@ -1,12 +1,9 @@
 #!/bin/sh
 # Shows how the golden outputs and error messages would change, then
 # rewrites them.   tests/e2e/regen.sh PRESETGEN
-set -u
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d /tmp/presetgen-regen.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-export LC_ALL=C TZ=America/New_York SOURCE_DATE_EPOCH=1773482400
+. "$(dirname "$0")/lib.sh"
+e2e_setup regen "$1"
+export TZ=America/New_York SOURCE_DATE_EPOCH=1773482400
 for c in "$HERE"/golden/*/; do
 	c=${c%/}
 	src=$c/site

@@ -3,19 +3,9 @@
 # their expected/ trees; runs the bad inputs under errors/ and compares the
 # exact message and exit code. Prints one TAP line per check.
 #   tests/e2e/run.sh PRESETGEN
-set -u
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d /tmp/presetgen-e2e.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-export LC_ALL=C TZ=America/New_York SOURCE_DATE_EPOCH=1773482400
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-check() { # description, then a command that must succeed
-	d=$1; shift
-	if "$@" >"$TMP/check.out" 2>&1; then ok "$d"; else notok "$d" "$(head -c 2000 "$TMP/check.out")"; fi
-}
+. "$(dirname "$0")/lib.sh"
+e2e_setup e2e "$1"
+export TZ=America/New_York SOURCE_DATE_EPOCH=1773482400
 
 # ---- golden sites --------------------------------------------------------
 for c in "$HERE"/golden/*/; do

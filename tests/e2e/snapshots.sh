@@ -4,18 +4,11 @@
 # PostgreSQL export in ../shared reproduces expected.json; and hostile
 # strings stay inert when the pages are opened in headless Chromium.
 #   tests/e2e/snapshots.sh PRESETGEN SNAPSHOT-FACTS
-set -u
-BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/lib.sh"
+e2e_setup snap "$1"
 FACTS=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
 SHARED=$ROOT/../shared/conformance/snapshots/small
-TMP=$(mktemp -d /tmp/presetgen-snap.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-export LC_ALL=C TZ=Pacific/Auckland
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+export TZ=Pacific/Auckland
 
 # three forms of one dataset, one site
 three_forms() { # name, site dir, json, csv dir, sql
@@ -33,15 +26,6 @@ three_forms() { # name, site dir, json, csv dir, sql
 	else
 		notok "$name: JSON, CSV and pg_dump snapshots build byte-identical sites" "$(head -20 "$TMP/diff")"
 	fi
-}
-
-absent() { # description, dir, strings...
-	d=$1; dir=$2; shift 2
-	for s in "$@"; do
-		hit=$(grep -rlF -- "$s" "$dir" | head -1)
-		if [ -n "$hit" ]; then notok "$d" "'$s' is in $hit"; return; fi
-	done
-	ok "$d"
 }
 
 # ---- the project's own fixture (always) -----------------------------------
