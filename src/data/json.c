@@ -13,8 +13,9 @@ static struct value *json_convert(const json_t *j, struct arena *a)
 		json_t *e;
 
 		v = value_map(a, json_object_size(j));
+		/* a jansson object's keys are distinct: no search per key */
 		json_object_foreach((json_t *)j, key, e)
-			value_map_setk(a, v, key, json_convert(e, a));
+			value_map_add(a, v, arena_strdup(a, key), json_convert(e, a));
 		return v;
 	}
 	case JSON_ARRAY: {
