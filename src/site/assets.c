@@ -396,10 +396,12 @@ int assets_load(struct assets *as, int dirfd, struct diag *d)
 		strbuf_release(&path);
 	}
 	free(files);	/* the names now belong to the assets */
-	for (size_t i = 0; !rc && i < as->n; i++)
+	/* every asset, even after one fails, so that one run reports every
+	 * broken reference (each once: a failed asset is not worked out again) */
+	for (size_t i = 0; rc != -1 && i < as->n; i++)
 		if (compute(as, i, d) < 0)
-			rc = -1;
-	return rc;
+			rc = 1;
+	return rc ? -1 : 0;
 }
 
 void assets_release(struct assets *as)
