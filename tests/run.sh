@@ -61,6 +61,8 @@ for variant in "" asan; do
 		suite "kill (SIGTERM, SIGINT)" sh tests/e2e/kill.sh "$bin" "$B/benchgen"
 	fi
 done
+# the shape of the source: file and function lengths
+suite "source shape" sh tests/style.sh
 # two builds in one process, from two threads, under ThreadSanitizer
 export TSAN_OPTIONS=halt_on_error=1:exitcode=97
 for t in "$B"/tests-tsan/test_*; do

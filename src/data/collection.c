@@ -221,37 +221,32 @@ out:
 	return res;
 }
 
-static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
-		     const struct snapshot *snap, struct coll *out)
+/* The table, columns and joins of a collection; -1 after reporting a table
+ * that no snapshot has. */
+static int rt_init(struct rt *x, const struct cbuild *b, const struct collection_cfg *cfg,
+		   const struct snapshot *snap)
 {
-	struct arena *a = b->a;
-	struct rt x;
-	struct sortrow *sr = NULL;
-	size_t nsr = 0, asr = 0;
 	int rc = 0;
 
-	memset(&x, 0, sizeof(x));
-	memset(out, 0, sizeof(*out));
-	out->cfg = cfg;
-	x.b = b;
-	x.cfg = cfg;
-	strbuf_init(&x.scratch);
-	x.t = snapshot_table(snap, cfg->table);
-	if (!x.t)
+	memset(x, 0, sizeof(*x));
+	x->b = b;
+	x->cfg = cfg;
+	strbuf_init(&x->scratch);
+	x->t = snapshot_table(snap, cfg->table);
+	if (!x->t)
 		return diag_error_at(b->d, &cfg->table_at, "collections.%s: no snapshot has the "
 				     "table '%s'", cfg->name, cfg->table);
-	out->t = x.t;
-	x.keycol = table_col(x.t, cfg->key);
-	x.fcol = xcalloc(cfg->nfields + 1, sizeof(*x.fcol));
-	x.vals = xcalloc(cfg->nfields + 1, sizeof(*x.vals));
-	x.label_keys = xcalloc(cfg->nlabels + 1, sizeof(*x.label_keys));
+	x->keycol = table_col(x->t, cfg->key);
+	x->fcol = xcalloc(cfg->nfields + 1, sizeof(*x->fcol));
+	x->vals = xcalloc(cfg->nfields + 1, sizeof(*x->vals));
+	x->label_keys = xcalloc(cfg->nlabels + 1, sizeof(*x->label_keys));
 	for (size_t l = 0; l < cfg->nlabels; l++)
-		x.label_keys[l] = arena_printf(a, "%s_label", cfg->labels[l].field);
+		x->label_keys[l] = arena_printf(b->a, "%s_label", cfg->labels[l].field);
 	for (size_t f = 0; f < cfg->nfields; f++)
-		x.fcol[f] = table_col(x.t, cfg->fields[f].name);
-	x.joins = xcalloc(cfg->njoins + 1, sizeof(*x.joins));
-	x.jt = xcalloc(cfg->njoins + 1, sizeof(*x.jt));
-	x.jcol = xcalloc(cfg->njoins + 1, sizeof(*x.jcol));
+		x->fcol[f] = table_col(x->t, cfg->fields[f].name);
+	x->joins = xcalloc(cfg->njoins + 1, sizeof(*x->joins));
+	x->jt = xcalloc(cfg->njoins + 1, sizeof(*x->jt));
+	x->jcol = xcalloc(cfg->njoins + 1, sizeof(*x->jcol));
 	for (size_t j = 0; j < cfg->njoins; j++) {
 		const struct table *jt = snapshot_table(snap, cfg->joins[j].table);
 		int mc;
@@ -261,174 +256,212 @@ static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
 					   "the table '%s'", cfg->name, cfg->joins[j].table);
 			continue;
 		}
-		x.jt[j] = jt;
+		x->jt[j] = jt;
 		mc = table_col(jt, cfg->joins[j].match);
-		x.jcol[j] = table_col(jt, cfg->joins[j].column);
-		x.joins[j] = strmap_new(jt->nrows);
+		x->jcol[j] = table_col(jt, cfg->joins[j].column);
+		x->joins[j] = strmap_new(jt->nrows);
 		for (size_t r = 0; r < jt->nrows; r++) {
 			const char *k = table_cell(jt, r, (size_t)mc)->s;
 			size_t rr = r;
 
 			/* the first row of a key wins, as a unique index would */
 			if (k)
-				strmap_put(x.joins[j], k, &rr);
+				strmap_put(x->joins[j], k, &rr);
 		}
 	}
-	if (rc)
-		goto out;
-	out->rows = arena_alloc(a, (x.t->nrows + 1) * sizeof(*out->rows));
-	for (size_t r = 0; r < x.t->nrows; r++) {
-		struct crow *cr;
-		struct value *v, **vals;
-		bool restricted, failed = false;
-		const char *key;
-		struct sortrow *s;
+	return rc;
+}
 
-		if (!conds_pass(&x, r, cfg->where, cfg->nwhere))
-			continue;
-		key = table_cell(x.t, r, (size_t)x.keycol)->s;
-		if (!key) {
-			rc = cell_error(b->d, x.t, r, (size_t)x.keycol, "the key is NULL");
-			continue;
-		}
-		restricted = cfg->has_private && conds_pass(&x, r, cfg->private_when, cfg->nprivate_when);
-		vals = x.vals;
-		for (size_t f = 0; f < cfg->nfields; f++) {
-			const struct cell *c = x.fcol[f] >= 0 ? table_cell(x.t, r, (size_t)x.fcol[f]) : NULL;
-			const char *text = c ? c->s : row_text(&x, r, cfg->fields[f].name);
+static void rt_release(struct rt *x)
+{
+	for (size_t j = 0; x->joins && j < x->cfg->njoins; j++)
+		strmap_free(x->joins[j]);
+	free(x->joins);
+	free(x->jt);
+	free(x->jcol);
+	free(x->fcol);
+	free(x->vals);
+	free(x->label_keys);
+	strbuf_release(&x->scratch);
+}
 
-			vals[f] = convert_cell(&x, r, f, c, text);
-			if (!vals[f])
-				failed = true;
-		}
-		if (failed) {
-			rc = -1;
+/* FIELD_label for each labelled field a row may show. */
+static void add_labels(struct rt *x, struct value *v, struct value **vals, bool restricted)
+{
+	const struct collection_cfg *cfg = x->cfg;
+	struct arena *a = x->b->a;
+
+	for (size_t l = 0; l < cfg->nlabels; l++) {
+		const struct label_cfg *lc = &cfg->labels[l];
+		const struct value *fv = vals[find_field(cfg, lc->field)];
+		const char *label = NULL;
+
+		if (restricted && !is_private_field(cfg, lc->field))
 			continue;
+		if (!fv || fv->type == V_NULL) {
+			label = lc->null_label;
+		} else if (fv->type == V_STRING) {
+			label = fv->u.s;
+			for (size_t k = 0; k < lc->n; k++)
+				if (!strcmp(lc->keys[k], fv->u.s))
+					label = lc->vals[k];
 		}
-		cr = &out->rows[out->nrows++];
-		memset(cr, 0, sizeof(*cr));
-		cr->row = r;
-		cr->restricted = restricted;
-		cr->lastmod = INT64_MIN;
-		v = value_map(a, cfg->nfields + cfg->nlabels + cfg->nbelongs + 2 * cfg->nhas_many + 4);
-		for (size_t f = 0; f < cfg->nfields; f++) {
-			if (restricted && !is_private_field(cfg, cfg->fields[f].name))
-				continue;
-			/* field names are distinct (keys of one mapping) */
+		value_map_set(a, v, x->label_keys[l],
+			      label ? value_str_nocopy(a, label, strlen(label)) : value_null(a));
+	}
+}
+
+/* The row's URL, and what listings and feeds show of it. */
+static void page_of(struct rt *x, struct crow *cr, struct value *v, struct value **vals)
+{
+	const struct collection_cfg *cfg = x->cfg;
+	struct arena *a = x->b->a;
+	const char *base = x->b->base_url;
+
+	if (cfg->page_title) {
+		strbuf_reset(&x->scratch);
+		value_to_text(&x->scratch, vals[find_field(cfg, cfg->page_title)]);
+		cr->title = arena_strndup(a, x->scratch.buf, x->scratch.len);
+	}
+	if (cfg->page_description && !cr->restricted) {
+		const struct value *dv = vals[find_field(cfg, cfg->page_description)];
+
+		if (dv && dv->type == V_STRING)
+			cr->description = dv->u.s;
+	}
+	if (cfg->lastmod) {
+		const struct value *lv = vals[find_field(cfg, cfg->lastmod)];
+
+		if (lv && lv->type == V_TIME)
+			cr->lastmod = lv->u.i;
+	}
+	if (!cfg->page_url)
+		return;
+	cr->url = row_url(x, cr->row, vals);
+	if (cr->url) {
+		cr->out = arena_cat(a, cr->url + 1, "index.html");
+		value_map_set(a, v, "url", value_str(a, cr->url));
+		value_map_set(a, v, "permalink", value_str_nocopy(a, arena_cat(a, base, cr->url),
+								  strlen(base) + strlen(cr->url)));
+	} else {
+		value_map_set(a, v, "url", value_null(a));
+		value_map_set(a, v, "permalink", value_null(a));
+	}
+}
+
+/* Row r, admitted and converted, as a crow and its sort keys. Returns 0
+ * when where leaves it out, -1 after an error. */
+static int admit(struct rt *x, size_t r, struct crow *cr, struct sortrow *s)
+{
+	const struct collection_cfg *cfg = x->cfg;
+	struct arena *a = x->b->a;
+	struct value *v, **vals = x->vals;
+	const char *key;
+	bool failed = false;
+
+	if (!conds_pass(x, r, cfg->where, cfg->nwhere))
+		return 0;
+	key = table_cell(x->t, r, (size_t)x->keycol)->s;
+	if (!key)
+		return cell_error(x->b->d, x->t, r, (size_t)x->keycol, "the key is NULL");
+	for (size_t f = 0; f < cfg->nfields; f++) {
+		const struct cell *c = x->fcol[f] >= 0 ? table_cell(x->t, r, (size_t)x->fcol[f]) : NULL;
+
+		vals[f] = convert_cell(x, r, f, c, c ? c->s : row_text(x, r, cfg->fields[f].name));
+		failed |= !vals[f];
+	}
+	if (failed)
+		return -1;
+	memset(cr, 0, sizeof(*cr));
+	cr->row = r;
+	cr->restricted = cfg->has_private && conds_pass(x, r, cfg->private_when, cfg->nprivate_when);
+	cr->lastmod = INT64_MIN;
+	v = value_map(a, cfg->nfields + cfg->nlabels + cfg->nbelongs + 2 * cfg->nhas_many + 4);
+	for (size_t f = 0; f < cfg->nfields; f++)
+		/* field names are distinct (keys of one mapping) */
+		if (!cr->restricted || is_private_field(cfg, cfg->fields[f].name))
 			value_map_add(a, v, cfg->fields[f].name, vals[f]);
-		}
-		value_map_set(a, v, "private", value_bool(a, restricted));
-		for (size_t l = 0; l < cfg->nlabels; l++) {
-			const struct label_cfg *lc = &cfg->labels[l];
-			const struct value *fv = vals[find_field(cfg, lc->field)];
-			const char *label = NULL;
+	value_map_set(a, v, "private", value_bool(a, cr->restricted));
+	add_labels(x, v, vals, cr->restricted);
+	page_of(x, cr, v, vals);
+	cr->v = v;
+	s->id = key;
+	s->keys = arena_alloc(a, (cfg->nsort + 1) * sizeof(*s->keys));
+	for (size_t k = 0; k < cfg->nsort; k++)
+		s->keys[k] = vals[find_field(cfg, cfg->sort[k].field)];
+	s->k0_int = cfg->nsort && s->keys[0] &&
+		    (s->keys[0]->type == V_INT || s->keys[0]->type == V_TIME);
+	s->k0 = s->k0_int ? s->keys[0]->u.i : 0;
+	return 1;
+}
 
-			if (restricted && !is_private_field(cfg, lc->field))
-				continue;
-			if (!fv || fv->type == V_NULL) {
-				label = lc->null_label;
-			} else if (fv->type == V_STRING) {
-				label = fv->u.s;
-				for (size_t k = 0; k < lc->n; k++)
-					if (!strcmp(lc->keys[k], fv->u.s))
-						label = lc->vals[k];
-			}
-			value_map_set(a, v, x.label_keys[l],
-				      label ? value_str_nocopy(a, label, strlen(label)) : value_null(a));
-		}
-		if (cfg->page_title) {
-			const struct value *tv = vals[find_field(cfg, cfg->page_title)];
+/* Sorts the rows (declared keys, then the key itself, so ties never depend
+ * on the order the snapshot happens to list rows in), indexes them by key,
+ * and reports two rows with one key or one URL. */
+static int sort_and_index(struct rt *x, struct coll *out, struct sortrow *sr, size_t n)
+{
+	const struct collection_cfg *cfg = x->cfg;
+	struct crow *sorted = arena_alloc(x->b->a, (n + 1) * sizeof(*sorted));
+	struct strmap *urls = strmap_new(n);
+	int rc = 0;
 
-			strbuf_reset(&x.scratch);
-			value_to_text(&x.scratch, tv);
-			cr->title = arena_strndup(a, x.scratch.buf, x.scratch.len);
-		}
-		if (cfg->page_description && !restricted) {
-			const struct value *dv = vals[find_field(cfg, cfg->page_description)];
-
-			if (dv && dv->type == V_STRING)
-				cr->description = dv->u.s;
-		}
-		if (cfg->lastmod) {
-			const struct value *lv = vals[find_field(cfg, cfg->lastmod)];
-
-			if (lv && lv->type == V_TIME)
-				cr->lastmod = lv->u.i;
-		}
-		if (cfg->page_url) {
-			cr->url = row_url(&x, r, vals);
-			if (cr->url) {
-				cr->out = arena_cat(a, cr->url + 1, "index.html");
-				value_map_set(a, v, "url", value_str(a, cr->url));
-				value_map_set(a, v, "permalink",
-					      value_str_nocopy(a, arena_cat(a, b->base_url, cr->url),
-							       strlen(b->base_url) + strlen(cr->url)));
-			} else {
-				value_map_set(a, v, "url", value_null(a));
-				value_map_set(a, v, "permalink", value_null(a));
-			}
-		}
-		cr->v = v;
-		ALLOC_GROW(sr, nsr + 1, asr);
-		s = &sr[nsr++];
-		s->row = NULL;	/* rows may still move: set below */
-		s->id = key;
-		s->keys = arena_alloc(a, (cfg->nsort + 1) * sizeof(*s->keys));
-		for (size_t k = 0; k < cfg->nsort; k++)
-			s->keys[k] = vals[find_field(cfg, cfg->sort[k].field)];
-		s->k0_int = cfg->nsort && s->keys[0] &&
-			    (s->keys[0]->type == V_INT || s->keys[0]->type == V_TIME);
-		s->k0 = s->k0_int ? s->keys[0]->u.i : 0;
-	}
-	/* sort: declared keys, then the key itself, so ties never depend on
-	 * the order the snapshot happens to list rows in */
-	for (size_t i = 0; i < nsr; i++)
+	for (size_t i = 0; i < n; i++)
 		sr[i].row = &out->rows[i];
-	if (nsr)
-		qsort_r(sr, nsr, sizeof(*sr), cmp_rows, (void *)cfg);
-	{
-		struct crow *sorted = arena_alloc(a, (nsr + 1) * sizeof(*sorted));
+	if (n)
+		qsort_r(sr, n, sizeof(*sr), cmp_rows, (void *)cfg);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = *sr[i].row;
+	out->rows = sorted;
+	out->index = strmap_new(n);
+	for (size_t i = 0; i < n; i++) {
+		size_t first = i;
 
-		for (size_t i = 0; i < nsr; i++)
-			sorted[i] = *sr[i].row;
-		out->rows = sorted;
-		out->index = strmap_new(nsr);
-		for (size_t i = 0; i < nsr; i++) {
-			size_t first = i;
-
-			if (!strmap_put(out->index, sr[i].id, &first))
-				rc = diag_error(b->d, x.t->path, 0, 0, "collections.%s: two rows have the "
-						"key '%s'", cfg->name, sr[i].id);
-		}
+		if (!strmap_put(out->index, sr[i].id, &first))
+			rc = cell_error(x->b->d, x->t, sorted[i].row, (size_t)x->keycol,
+					"collections.%s: two rows have the key '%s'", cfg->name,
+					sr[i].id);
+		first = i;
+		/* two rows at one URL would overwrite each other */
+		if (sorted[i].url && !strmap_put(urls, sorted[i].url, &first))
+			rc = cell_error(x->b->d, x->t, sorted[i].row, (size_t)x->keycol,
+					"collections.%s: the rows '%s' and '%s' both make the page %s",
+					cfg->name, table_cell(x->t, sorted[first].row,
+							      (size_t)x->keycol)->s,
+					sr[i].id, sorted[i].url);
 	}
-	/* two rows at one URL would overwrite each other */
-	if (cfg->page_url) {
-		struct strmap *urls = strmap_new(nsr);
+	strmap_free(urls);
+	return rc;
+}
 
-		for (size_t i = 0; i < nsr; i++) {
-			size_t first = i;
+static int build_one(const struct cbuild *b, const struct collection_cfg *cfg,
+		     const struct snapshot *snap, struct coll *out)
+{
+	struct rt x;
+	struct sortrow *sr;
+	int rc;
 
-			if (out->rows[i].url && !strmap_put(urls, out->rows[i].url, &first))
-				rc = cell_error(b->d, x.t, out->rows[i].row, (size_t)x.keycol,
-						"collections.%s: the rows '%s' and '%s' both make the "
-						"page %s", cfg->name,
-						table_cell(x.t, out->rows[first].row,
-							   (size_t)x.keycol)->s,
-						sr[i].id, out->rows[i].url);
-		}
-		strmap_free(urls);
+	memset(out, 0, sizeof(*out));
+	out->cfg = cfg;
+	rc = rt_init(&x, b, cfg, snap);
+	out->t = x.t;
+	if (rc) {
+		rt_release(&x);
+		return rc;
 	}
-out:
-	for (size_t j = 0; j < cfg->njoins; j++)
-		strmap_free(x.joins[j]);
-	free(x.joins);
-	free(x.jt);
-	free(x.jcol);
-	free(x.fcol);
-	free(x.vals);
-	free(x.label_keys);
+	out->rows = arena_alloc(b->a, (x.t->nrows + 1) * sizeof(*out->rows));
+	sr = xcalloc(x.t->nrows + 1, sizeof(*sr));
+	for (size_t r = 0; r < x.t->nrows; r++) {
+		int k = admit(&x, r, &out->rows[out->nrows], &sr[out->nrows]);
+
+		if (k < 0)
+			rc = -1;
+		else
+			out->nrows += (size_t)k;
+	}
+	if (sort_and_index(&x, out, sr, out->nrows) < 0)
+		rc = -1;
 	free(sr);
-	strbuf_release(&x.scratch);
+	rt_release(&x);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cmark.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -209,130 +210,189 @@ static struct value *text_array(struct arena *a, const char *text, size_t len)
 	return ok ? ac.list : NULL;
 }
 
-struct value *convert_cell(struct rt *x, size_t r, size_t f, const struct cell *c,
-			   const char *text)
+/* What convert_cell knows of the cell at hand. */
+struct conv {
+	struct rt *x;
+	size_t r;
+	int col;		/* the cell's column, or -1 for a joined value */
+	const struct field_cfg *fc;
+	bool json;		/* from a JSON snapshot: kind says what JSON held */
+	int kind;
+	const char *text;
+	size_t len;
+};
+
+/* Reports that the cell is not what its type wants. Returns NULL. */
+static struct value *bad(const struct conv *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct value *bad(const struct conv *v, const char *fmt, ...)
 {
-	struct arena *a = x->b->a;
-	const struct field_cfg *fc = &x->cfg->fields[f];
-	/* a JSON cell says what JSON held; text forms hold text */
-	bool json = c && x->t->form == SNAP_JSON;
-	int kind = json ? c->kind : CELL_TEXT;
-	size_t len = text ? strlen(text) : 0;
-	int col = x->fcol[f];
-	struct value *v;
+	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
 
-#define BAD(...) do { \
-		if (col >= 0) \
-			cell_error(x->b->d, x->t, r, (size_t)col, __VA_ARGS__); \
-		else \
-			diag_error(x->b->d, x->t->path, 0, 0, __VA_ARGS__); \
-		return NULL; \
-	} while (0)
-	if (!text)
-		return value_null(a);
-	switch (fc->type) {
-	case FT_TEXT:
-	case FT_MARKDOWN:
-		if (kind != CELL_TEXT)
-			BAD("expected text, found a JSON %s",
-			    kind == CELL_INT || kind == CELL_REAL ? "number" : "value");
-		if (fc->type == FT_MARKDOWN) {
-			/* no CMARK_OPT_UNSAFE: raw HTML and javascript: links are dropped */
-			char *html = cmark_markdown_to_html(text, len, CMARK_OPT_DEFAULT);
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	if (v->col >= 0)
+		cell_error(v->x->b->d, v->x->t, v->r, (size_t)v->col, "%s", msg.buf);
+	else
+		diag_error(v->x->b->d, v->x->t->path, 0, 0, "%s", msg.buf);
+	strbuf_release(&msg);
+	return NULL;
+}
 
-			if (!html)
-				oom("out of memory rendering Markdown");
-			v = value_str(a, html);
-			free(html);
-			return v;
-		}
-		return value_str_nocopy(a, text, len);
+/* text, markdown, url, uuid */
+static struct value *convert_text(const struct conv *v, struct arena *a)
+{
+	if (v->kind != CELL_TEXT) {
+		if (v->fc->type == FT_URL)
+			return bad(v, "expected a URL as text");
+		if (v->fc->type == FT_UUID)
+			return bad(v, "expected a uuid such as 7a7a78c5-83e2-4311-bb74-9003c7ab35e8, "
+				   "found '%.40s'", v->text);
+		return bad(v, "expected text, found a JSON %s",
+			   v->kind == CELL_INT || v->kind == CELL_REAL ? "number" : "value");
+	}
+	switch (v->fc->type) {
+	case FT_MARKDOWN: {
+		/* no CMARK_OPT_UNSAFE: raw HTML and javascript: links are dropped */
+		char *html = cmark_markdown_to_html(v->text, v->len, CMARK_OPT_DEFAULT);
+		struct value *res;
+
+		if (!html)
+			oom("out of memory rendering Markdown");
+		res = value_str(a, html);
+		free(html);
+		return res;
+	}
 	case FT_URL:
-		if (kind != CELL_TEXT)
-			BAD("expected a URL as text");
-		return url_value(a, text);
-	case FT_UUID:
-		if (kind != CELL_TEXT || !valid_uuid(text, len))
-			BAD("expected a uuid such as 7a7a78c5-83e2-4311-bb74-9003c7ab35e8, found '%.40s'",
-			    text);
-		{
-			char *u = arena_strndup(a, text, len);
+		return url_value(a, v->text);
+	case FT_UUID: {
+		char *u;
 
-			for (char *p = u; *p; p++)
-				if (*p >= 'A' && *p <= 'F')
-					*p = (char)(*p - 'A' + 'a');
-			return value_str_nocopy(a, u, len);
-		}
-	case FT_INTEGER: {
-		char *end;
-		long long n;
+		if (!valid_uuid(v->text, v->len))
+			return bad(v, "expected a uuid such as 7a7a78c5-83e2-4311-bb74-9003c7ab35e8, "
+				   "found '%.40s'", v->text);
+		u = arena_strndup(a, v->text, v->len);
+		for (char *p = u; *p; p++)
+			if (*p >= 'A' && *p <= 'F')
+				*p = (char)(*p - 'A' + 'a');
+		return value_str_nocopy(a, u, v->len);
+	}
+	default:
+		return value_str_nocopy(a, v->text, v->len);
+	}
+}
 
-		if (json && kind != CELL_INT)
-			BAD("expected an integer");
+/* integer, numeric, boolean */
+static struct value *convert_number(const struct conv *v, struct arena *a)
+{
+	const char *text = v->text;
+	char *end, *s;
+	long long n;
+
+	switch (v->fc->type) {
+	case FT_INTEGER:
+		if (v->json && v->kind != CELL_INT)
+			return bad(v, "expected an integer");
 		errno = 0;
 		n = strtoll(text, &end, 10);
 		if (errno || !*text || *end)
-			BAD("expected an integer, found '%.40s'", text);
+			return bad(v, "expected an integer, found '%.40s'", text);
 		return value_int(a, n);
-	}
-	case FT_NUMERIC: {
-		char *s;
-
-		if (json) {
-			if (kind != CELL_INT && kind != CELL_REAL)
-				BAD("expected a number");
+	case FT_NUMERIC:
+		if (v->json) {
+			if (v->kind != CELL_INT && v->kind != CELL_REAL)
+				return bad(v, "expected a number");
 			/* JSON keeps no scale: show the declared one */
-			s = arena_printf(a, "%.*f", fc->scale, strtod(text, NULL));
+			s = arena_printf(a, "%.*f", v->fc->scale, strtod(text, NULL));
 		} else {
-			s = numeric_text(a, text, fc->scale);
+			s = numeric_text(a, text, v->fc->scale);
 			if (!s)
-				BAD("expected a number with at most %d digits after the point, found '%.40s'",
-				    fc->scale, text);
+				return bad(v, "expected a number with at most %d digits after the "
+					   "point, found '%.40s'", v->fc->scale, text);
 		}
 		return value_decimal(a, s);
-	}
-	case FT_BOOLEAN:
-		if (json && kind != CELL_BOOL)
-			BAD("expected true or false");
+	default:	/* FT_BOOLEAN */
+		if (v->json && v->kind != CELL_BOOL)
+			return bad(v, "expected true or false");
 		if (!strcmp(text, "t") || !strcmp(text, "true"))
 			return value_bool(a, true);
 		if (!strcmp(text, "f") || !strcmp(text, "false"))
 			return value_bool(a, false);
-		BAD("expected t or f, found '%.40s'", text);
-	case FT_DATE: {
-		int64_t days;
-
-		if (kind != CELL_TEXT || !date_parse(text, len, &days))
-			BAD("expected a date such as 2026-03-14, found '%.40s'", text);
-		return value_strn(a, text, len);
+		return bad(v, "expected t or f, found '%.40s'", text);
 	}
-	case FT_TIMESTAMPTZ: {
-		int64_t us;
+}
 
-		if (kind != CELL_TEXT || !ts_parse(text, len, &us))
-			BAD("expected a timestamp with time zone such as 2026-03-14 10:00:00+00, "
-			    "found '%.40s'", text);
-		return value_time(a, us, x->b->tz);
+/* date, timestamptz */
+static struct value *convert_time(const struct conv *v, struct arena *a)
+{
+	int64_t days, us;
+
+	if (v->fc->type == FT_DATE) {
+		if (v->kind != CELL_TEXT || !date_parse(v->text, v->len, &days))
+			return bad(v, "expected a date such as 2026-03-14, found '%.40s'", v->text);
+		return value_strn(a, v->text, v->len);
 	}
+	if (v->kind != CELL_TEXT || !ts_parse(v->text, v->len, &us))
+		return bad(v, "expected a timestamp with time zone such as 2026-03-14 10:00:00+00, "
+			   "found '%.40s'", v->text);
+	return value_time(a, us, v->x->b->tz);
+}
+
+/* text[], jsonb */
+static struct value *convert_structured(const struct conv *v, struct arena *a)
+{
+	struct value *res;
+
+	if (v->fc->type == FT_JSONB) {
+		res = v->json ? json_scalar(a, v->kind, v->text, v->len)
+			      : json_to_value_quiet(v->text, v->len, a);
+		return res ? res : bad(v, "expected JSON, found '%.40s'", v->text);
+	}
+	if (v->json) {
+		if (v->kind != CELL_ARRAY)
+			return bad(v, "expected an array");
+		res = json_text_array(a, v->text, v->len);
+		return res ? res : bad(v, "expected an array of text");
+	}
+	res = text_array(a, v->text, v->len);
+	return res ? res : bad(v, "expected an array such as {a,\"b c\"}, found '%.40s'", v->text);
+}
+
+struct value *convert_cell(struct rt *x, size_t r, size_t f, const struct cell *c,
+			   const char *text)
+{
+	struct arena *a = x->b->a;
+	struct conv v;
+
+	if (!text)
+		return value_null(a);
+	v.x = x;
+	v.r = r;
+	v.col = x->fcol[f];
+	v.fc = &x->cfg->fields[f];
+	v.json = c && x->t->form == SNAP_JSON;
+	v.kind = v.json ? c->kind : CELL_TEXT;
+	v.text = text;
+	v.len = strlen(text);
+	switch (v.fc->type) {
+	case FT_TEXT:
+	case FT_MARKDOWN:
+	case FT_URL:
+	case FT_UUID:
+		return convert_text(&v, a);
+	case FT_INTEGER:
+	case FT_NUMERIC:
+	case FT_BOOLEAN:
+		return convert_number(&v, a);
+	case FT_DATE:
+	case FT_TIMESTAMPTZ:
+		return convert_time(&v, a);
 	case FT_TEXT_ARRAY:
-		if (json) {
-			if (kind != CELL_ARRAY)
-				BAD("expected an array");
-			v = json_text_array(a, text, len);
-			if (!v)
-				BAD("expected an array of text");
-			return v;
-		}
-		v = text_array(a, text, len);
-		if (!v)
-			BAD("expected an array such as {a,\"b c\"}, found '%.40s'", text);
-		return v;
 	case FT_JSONB:
-		v = json ? json_scalar(a, kind, text, len) : json_to_value_quiet(text, len, a);
-		if (!v)
-			BAD("expected JSON, found '%.40s'", text);
-		return v;
+		return convert_structured(&v, a);
 	}
-#undef BAD
 	return value_null(a);
 }

@@ -212,6 +212,169 @@ static bool wanted_tag(const char *t, size_t n)
 	}
 }
 
+/* What one tag has shown so far. */
+struct tag {
+	bool script, link, img, style;
+	bool has_src, stylesheet, integrity;
+	const struct asset *target;	/* what src or href named */
+};
+
+/* The position just past the '>' of a tag whose attributes do not matter,
+ * stepping over quoted values. */
+static size_t skip_tag(const char *html, size_t len, size_t p)
+{
+	while (p < len && html[p] != '>') {
+		if (html[p] == '"' || html[p] == '\'') {
+			const char *e = memchr(html + p + 1, html[p], len - p - 1);
+
+			p = e ? (size_t)(e - html) : len;
+		}
+		p++;
+	}
+	return p < len ? p + 1 : len;
+}
+
+/* Whether the attribute (name, an) is one whose value can name an asset;
+ * notes the others that matter (rel, integrity). */
+static bool asset_attribute(struct tag *t, const char *name, size_t an, const char *v,
+			    size_t vn)
+{
+	switch (an) {
+	case 3:		/* src, rel */
+		if (attr_is(name, an, "rel")) {
+			t->stylesheet = memmem(v, vn, "stylesheet", 10) != NULL;
+			return false;
+		}
+		t->has_src |= attr_is(name, an, "src");
+		return attr_is(name, an, "src");
+	case 4:
+		return attr_is(name, an, "href");
+	case 6:
+		return attr_is(name, an, "srcset") || attr_is(name, an, "poster");
+	case 7:		/* <meta content>: og:image */
+		return attr_is(name, an, "content");
+	case 9:
+		t->integrity |= attr_is(name, an, "integrity");
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* CSP: the origins of an image's external sources (src, srcset, poster). */
+static void image_origins(struct page_refs *refs, const char *v, const char *e)
+{
+	for (const char *u = v; u < e; ) {
+		const char *c = memchr(u, ',', (size_t)(e - u));
+
+		while (u < e && *u == ' ')
+			u++;
+		add_origin(refs, u, (size_t)((c ? c : e) - u));
+		u = c ? c + 1 : e;
+	}
+}
+
+/* One attribute at p (after the tag's name or the last attribute); its
+ * value rewritten into out when it names an asset. Returns where the
+ * next one starts. */
+static size_t attribute(struct html_ctx *h, struct tag *t, size_t p, size_t *copied,
+			struct strbuf *out, struct page_refs *refs)
+{
+	const char *html = h->html;
+	size_t len = h->len, an, vs, ve;
+	const char *name;
+	char quote = 0;
+
+	while (p < len && (html[p] == ' ' || html[p] == '\n' || html[p] == '\t' ||
+			   html[p] == '\r' || html[p] == '/'))
+		p++;
+	name = html + p;
+	while (p < len && html[p] != '=' && html[p] != ' ' && html[p] != '>' && html[p] != '/')
+		p++;
+	an = (size_t)(html + p - name);
+	if (p >= len || html[p] != '=') {
+		t->integrity |= attr_is(name, an, "integrity");
+		return an ? p : p + 1;
+	}
+	p++;
+	if (p < len && (html[p] == '"' || html[p] == '\''))
+		quote = html[p++];
+	vs = p;
+	if (quote) {
+		const char *e = memchr(html + p, quote, len - p);
+
+		p = e ? (size_t)(e - html) : len;
+	} else {
+		while (p < len && html[p] != ' ' && html[p] != '>')
+			p++;
+	}
+	ve = p;
+	if (quote && p < len)
+		p++;
+	if (!asset_attribute(t, name, an, html + vs, ve - vs))
+		return p;
+	if (t->img && refs && (name[0] | 0x20) != 'h' && (name[0] | 0x20) != 'c')
+		image_origins(refs, html + vs, html + ve);
+	{
+		bool srcset = an == 6 && (name[0] | 0x20) == 's';
+		const struct asset *a;
+
+		strbuf_add(out, html + *copied, vs - *copied);
+		a = rewrite_value(h, html + vs, ve - vs, srcset, out);
+		if (a && (an == 3 || an == 4))
+			t->target = a;
+		*copied = ve;
+	}
+	return p;
+}
+
+/* At the '>' (p) of a tag: the hash of an inline script's or style's body
+ * for the CSP, and integrity on a script or stylesheet of ours. */
+static void tag_end(struct html_ctx *h, const struct tag *t, size_t p, size_t *copied,
+		    struct strbuf *out, struct page_refs *refs)
+{
+	const char *html = h->html;
+	size_t len = h->len;
+
+	if (refs && (t->style || (t->script && !t->has_src)) && p < len) {
+		const char *end = memmem(html + p + 1, len - p - 1,
+					 t->style ? "</style" : "</script", t->style ? 7 : 8);
+
+		if (end && t->style)
+			add_hash(&refs->style, &refs->nstyle, html + p + 1,
+				 (size_t)(end - (html + p + 1)));
+		else if (end)
+			add_hash(&refs->script, &refs->nscript, html + p + 1,
+				 (size_t)(end - (html + p + 1)));
+	}
+	if ((t->script || (t->link && t->stylesheet)) && t->target && !t->integrity) {
+		size_t end = p;
+
+		if (end > 0 && html[end - 1] == '/')
+			end--;
+		strbuf_add(out, html + *copied, end - *copied);
+		strbuf_addf(out, " integrity=\"%s\"", t->target->sri);
+		*copied = end;
+	}
+}
+
+/* Where the markup after '<' at p ends when it is no element to look into
+ * (a comment, <!DOCTYPE>, <?...?>, a closing tag); 0 when it is one. */
+static size_t skip_markup(const char *html, size_t len, size_t p)
+{
+	if (p + 2 < len && html[p] == '!' && html[p + 1] == '-' && html[p + 2] == '-') {
+		const char *e = memmem(html + p, len - p, "-->", 3);
+
+		return e ? (size_t)(e - html) + 3 : len;
+	}
+	if (p < len && (html[p] == '!' || html[p] == '?' || html[p] == '/')) {
+		const char *e = memchr(html + p, '>', len - p);
+
+		return e ? (size_t)(e - html) + 1 : len;
+	}
+	return 0;
+}
+
 int assets_rewrite_html(const struct assets *as, const char *base_url, const char *page,
 			const char *from, const char *html, size_t len, struct strbuf *out,
 			struct page_refs *refs, struct diag *d)
@@ -220,167 +383,39 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 	size_t i = 0, copied = 0;
 
 	while (i < len) {
-		const char *lt = memchr(html + i, '<', len - i);
-		size_t p, name_start, tn;
-		bool script, link, img, style, has_src = false;
-		bool stylesheet = false, integrity = false;
-		const struct asset *target = NULL;
+		const char *lt = memchr(html + i, '<', len - i), *name;
+		size_t p, tn, skip;
+		struct tag t;
 
 		if (!lt)
 			break;
 		p = (size_t)(lt - html) + 1;
-		if (p + 2 < len && html[p] == '!' && html[p + 1] == '-' && html[p + 2] == '-') {
-			const char *e = memmem(html + p, len - p, "-->", 3);
-
-			i = e ? (size_t)(e - html) + 3 : len;
+		skip = skip_markup(html, len, p);
+		if (skip) {
+			i = skip;
 			continue;
 		}
-		if (p < len && (html[p] == '!' || html[p] == '?' || html[p] == '/')) {
-			/* <!DOCTYPE>, <?...?>, a closing tag: nothing to rewrite */
-			const char *e = memchr(html + p, '>', len - p);
-
-			i = e ? (size_t)(e - html) + 1 : len;
-			continue;
-		}
-		name_start = p;
+		name = html + p;
 		while (p < len && ((html[p] | 0x20) >= 'a' && (html[p] | 0x20) <= 'z'))
 			p++;
-		tn = p - name_start;
-		if (!tn) {
-			i = p;
+		tn = (size_t)(html + p - name);
+		if (!tn || !wanted_tag(name, tn)) {
+			/* no attribute of this element names an asset or matters to
+			 * the CSP: on to its end */
+			i = tn ? skip_tag(html, len, p) : p;
 			continue;
 		}
-		if (!wanted_tag(html + name_start, tn)) {
-			/* no attribute of this element names an asset or matters
-			 * to the CSP: on to its end, stepping over quoted values */
-			while (p < len && html[p] != '>') {
-				if (html[p] == '"' || html[p] == '\'') {
-					const char *e = memchr(html + p + 1, html[p], len - p - 1);
-
-					p = e ? (size_t)(e - html) : len;
-				}
-				p++;
-			}
-			i = p < len ? p + 1 : len;
-			continue;
-		}
-		script = attr_is(html + name_start, tn, "script");
-		link = attr_is(html + name_start, tn, "link");
-		style = attr_is(html + name_start, tn, "style");
-		img = attr_is(html + name_start, tn, "img") || attr_is(html + name_start, tn, "source") ||
-		      attr_is(html + name_start, tn, "video");
-		/* attributes */
-		while (p < len && html[p] != '>') {
-			size_t an, as0, vs, ve;
-			const char *name;
-			char quote = 0;
-
-			while (p < len && (html[p] == ' ' || html[p] == '\n' || html[p] == '\t' ||
-					   html[p] == '\r' || html[p] == '/'))
-				p++;
-			as0 = p;
-			while (p < len && html[p] != '=' && html[p] != ' ' && html[p] != '>' && html[p] != '/')
-				p++;
-			an = p - as0;
-			name = html + as0;
-			if (p >= len || html[p] != '=') {
-				if (attr_is(name, an, "integrity"))
-					integrity = true;
-				if (!an)
-					p++;
-				continue;
-			}
-			p++;
-			if (p < len && (html[p] == '"' || html[p] == '\''))
-				quote = html[p++];
-			vs = p;
-			if (quote) {
-				const char *e = memchr(html + p, quote, len - p);
-
-				p = e ? (size_t)(e - html) : len;
-			} else {
-				while (p < len && html[p] != ' ' && html[p] != '>')
-					p++;
-			}
-			ve = p;
-			if (quote && p < len)
-				p++;
-			switch (an) {
-			case 3:		/* src, rel */
-				if (attr_is(name, an, "rel")) {
-					stylesheet = memmem(html + vs, ve - vs, "stylesheet", 10) != NULL;
-					continue;
-				}
-				if (!attr_is(name, an, "src"))
-					continue;
-				has_src = true;
-				break;
-			case 4:		/* href */
-				if (!attr_is(name, an, "href"))
-					continue;
-				break;
-			case 6:		/* srcset, poster */
-				if (!attr_is(name, an, "srcset") && !attr_is(name, an, "poster"))
-					continue;
-				break;
-			case 7:		/* content */
-				if (!attr_is(name, an, "content"))
-					continue;
-				break;
-			case 9:
-				if (attr_is(name, an, "integrity"))
-					integrity = true;
-				continue;
-			default:
-				continue;
-			}
-			/* CSP: the origins of external images */
-			if (img && refs && (name[0] | 0x20) != 'h' && (name[0] | 0x20) != 'c') {
-				const char *v = html + vs, *e = html + ve;
-
-				for (const char *u = v; u < e; ) {
-					const char *c = memchr(u, ',', (size_t)(e - u));
-
-					while (u < e && *u == ' ')
-						u++;
-					add_origin(refs, u, (size_t)((c ? c : e) - u));
-					u = c ? c + 1 : e;
-				}
-			}
-			{
-				bool srcset = an == 6 && (name[0] | 0x20) == 's';
-				const struct asset *a;
-
-				strbuf_add(out, html + copied, vs - copied);
-				a = rewrite_value(&h, html + vs, ve - vs, srcset, out);
-				if (a && (an == 3 || an == 4))
-					target = a;
-				copied = ve;
-			}
-		}
-		/* CSP: the hashes of inline scripts and styles */
-		if (refs && (style || (script && !has_src)) && p < len) {
-			const char *end = memmem(html + p + 1, len - p - 1,
-						 style ? "</style" : "</script", style ? 7 : 8);
-
-			if (end && style)
-				add_hash(&refs->style, &refs->nstyle, html + p + 1,
-					 (size_t)(end - (html + p + 1)));
-			else if (end)
-				add_hash(&refs->script, &refs->nscript, html + p + 1,
-					 (size_t)(end - (html + p + 1)));
-		}
-		if ((script || (link && stylesheet)) && target && !integrity) {
-			size_t end = p;
-
-			if (end > 0 && html[end - 1] == '/')
-				end--;
-			strbuf_add(out, html + copied, end - copied);
-			strbuf_addf(out, " integrity=\"%s\"", target->sri);
-			copied = end;
-		}
+		memset(&t, 0, sizeof(t));
+		t.script = attr_is(name, tn, "script");
+		t.link = attr_is(name, tn, "link");
+		t.style = attr_is(name, tn, "style");
+		t.img = attr_is(name, tn, "img") || attr_is(name, tn, "source") ||
+			attr_is(name, tn, "video");
+		while (p < len && html[p] != '>')
+			p = attribute(&h, &t, p, &copied, out, refs);
+		tag_end(&h, &t, p, &copied, out, refs);
 		i = p < len ? p + 1 : len;
-		if (script) {
+		if (t.script) {
 			/* skip a script's body: '<' there is not markup */
 			const char *e = memmem(html + i, len - i, "</script", 8);
 

@@ -158,12 +158,30 @@ static int read_connect(struct yread *r, const struct ynode *v, void *base, cons
 	return rc;
 }
 
+static int read_public_pair(struct yread *r, const char *name, const struct ynode *k,
+			    const struct ynode *vn, void *ud)
+{
+	struct env_config *e = ud;
+	const char *var = ynode_scalar(vn);
+
+	(void)k;
+	if (!var || ynode_is_null(vn))
+		return ydoc_error(r->y, vn, "expected name: ENVIRONMENT_VARIABLE in '%s'",
+				  "public");
+	if (secret_name(var))
+		return ydoc_error(r->y, vn, "'%s' names a secret (its name holds SECRET, "
+				  "SERVICE_ROLE, TOKEN, PASSWORD or PRIVATE): it can never be public",
+				  var);
+	e->public_names[e->npublic] = arena_strdup(r->a, name);
+	e->public_vars[e->npublic++] = arena_strdup(r->a, var);
+	return 0;
+}
+
 /* public: {name: ENV_VAR}: values templates may show as env.public.name */
 static int read_public(struct yread *r, const struct ynode *v, void *base, const char *what)
 {
 	struct env_config *e = base;
 	size_t cnt;
-	int rc = 0;
 
 	if (ynode_type(v) != YN_MAP)
 		return ydoc_error(r->y, v, "expected a mapping of name: ENVIRONMENT_VARIABLE for "
@@ -171,24 +189,7 @@ static int read_public(struct yread *r, const struct ynode *v, void *base, const
 	cnt = ynode_count(v) + 1;
 	e->public_names = arena_alloc(r->a, cnt * sizeof(*e->public_names));
 	e->public_vars = arena_alloc(r->a, cnt * sizeof(*e->public_vars));
-	for (size_t i = 0; i < ynode_count(v); i++) {
-		const struct ynode *vn = ynode_value(r->y, v, i);
-		const char *name = ynode_scalar(ynode_key(r->y, v, i)), *var = ynode_scalar(vn);
-
-		if (!name || !var) {
-			rc = ydoc_error(r->y, vn, "expected name: ENVIRONMENT_VARIABLE in '%s'", what);
-			continue;
-		}
-		if (secret_name(var)) {
-			rc = ydoc_error(r->y, vn, "'%s' names a secret (its name holds SECRET, "
-					"SERVICE_ROLE, TOKEN, PASSWORD or PRIVATE): it can never be "
-					"public", var);
-			continue;
-		}
-		e->public_names[e->npublic] = arena_strdup(r->a, name);
-		e->public_vars[e->npublic++] = arena_strdup(r->a, var);
-	}
-	return rc;
+	return yread_each(r, v, what, read_public_pair, e);
 }
 
 static const struct ykey env_keys[] = {

@@ -78,6 +78,9 @@ int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a
 int env_lookup(const char *name);
 /* presetgen.yaml's "redirects" list (redirects.c: its rules live there). */
 int config_redirects(struct yread *r, const struct ynode *v, struct config *cfg);
+/* A where mapping (config_where.c) into *out. */
+int read_where(struct yread *r, const struct ynode *v, struct cond **out, size_t *n,
+	       const char *what);
 /* presetgen.yaml's "collections" mapping. */
 int config_collections(struct yread *r, const struct ynode *node,
 		       struct collection_cfg **out, size_t *n);

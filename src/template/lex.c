@@ -108,20 +108,78 @@ static bool set_delims(const char *s, size_t n, char *otag, char *ctag)
 	return true;
 }
 
+/* The kind of the tag whose inside starts at *inner (after the opening
+ * delimiter), moving past its sigil; *close becomes what closes it. */
+static enum kind tag_kind(struct parser *p, size_t *inner, const char *ctag, const char **close,
+			  char *closebuf, size_t n)
+{
+	enum kind k = K_VAR;
+
+	if (*inner >= p->len)
+		return k;
+	switch (p->src[*inner]) {
+	case '{':
+		snprintf(closebuf, n, "}%s", ctag);
+		*close = closebuf;
+		k = K_RAW;
+		break;
+	case '&': k = K_RAW; break;
+	case '#': k = K_SECTION; break;
+	case '^': k = K_INVERTED; break;
+	case '/': k = K_CLOSE; break;
+	case '!': k = K_COMMENT; break;
+	case '>': k = K_PARTIAL; break;
+	case '$': k = K_BLOCK; break;
+	case '<': k = K_PARENT; break;
+	case '=':
+		snprintf(closebuf, n, "=%s", ctag);
+		*close = closebuf;
+		k = K_DELIM;
+		break;
+	default:
+		return k;
+	}
+	(*inner)++;
+	return k;
+}
+
+/* The name of tag t (a dynamic partial's without its '*'), checked. */
+static void tag_name(struct parser *p, struct token *t, size_t start, const char *name,
+		     size_t nlen, const char *otag, const char *ctag)
+{
+	trim(&name, &nlen);
+	if ((t->kind == K_PARTIAL || t->kind == K_PARENT) && nlen && name[0] == '*') {
+		t->dynamic = true;
+		name++;
+		nlen--;
+		trim(&name, &nlen);
+	}
+	if (!nlen) {
+		parser_error(p, start, "empty tag: expected a name between '%s' and '%s'", otag, ctag);
+	} else {
+		for (size_t i = 0; i < nlen; i++) {
+			if (is_space(name[i])) {
+				parser_error(p, start, "tag name '%.*s' contains white space",
+					     (int)nlen, name);
+				break;
+			}
+		}
+	}
+	t->s = name;
+	t->n = nlen;
+}
+
 void lex(struct parser *p)
 {
 	char otag[8] = "{{", ctag[8] = "}}";
 	size_t pos = 0;
 
 	while (pos < p->len) {
-		const char *o = find(p->src + pos, p->len - pos, otag);
-		size_t start, inner, end;
-		const char *c, *close = ctag;
+		const char *o = find(p->src + pos, p->len - pos, otag), *c, *close = ctag;
+		size_t start, inner;
 		char closebuf[10];
 		enum kind k;
 		struct token *t;
-		const char *name;
-		size_t nlen;
 
 		if (!o) {
 			push_text(p, pos, p->len, otag, ctag);
@@ -130,71 +188,25 @@ void lex(struct parser *p)
 		start = (size_t)(o - p->src);
 		push_text(p, pos, start, otag, ctag);
 		inner = start + strlen(otag);
-		k = K_VAR;
-		if (inner < p->len) {
-			switch (p->src[inner]) {
-			case '{':
-				k = K_RAW;
-				snprintf(closebuf, sizeof(closebuf), "}%s", ctag);
-				close = closebuf;
-				inner++;
-				break;
-			case '&': k = K_RAW; inner++; break;
-			case '#': k = K_SECTION; inner++; break;
-			case '^': k = K_INVERTED; inner++; break;
-			case '/': k = K_CLOSE; inner++; break;
-			case '!': k = K_COMMENT; inner++; break;
-			case '>': k = K_PARTIAL; inner++; break;
-			case '$': k = K_BLOCK; inner++; break;
-			case '<': k = K_PARENT; inner++; break;
-			case '=':
-				k = K_DELIM;
-				snprintf(closebuf, sizeof(closebuf), "=%s", ctag);
-				close = closebuf;
-				inner++;
-				break;
-			default: break;
-			}
-		}
+		k = tag_kind(p, &inner, ctag, &close, closebuf, sizeof(closebuf));
 		c = find(p->src + inner, p->len - inner, close);
 		if (!c) {
 			parser_error(p, start, "unclosed tag: expected '%s' before the end of the file",
-				  close);
+				     close);
 			return;
 		}
-		end = (size_t)(c - p->src) + strlen(close);
 		t = push_token(p, k, start, otag, ctag);
-		name = p->src + inner;
-		nlen = (size_t)(c - name);
+		t->s = p->src + inner;
+		t->n = (size_t)(c - t->s);
 		if (k == K_DELIM) {
-			if (!set_delims(name, nlen, otag, ctag))
+			if (!set_delims(t->s, t->n, otag, ctag))
 				parser_error(p, start, "bad delimiter change: expected '%s=OPEN CLOSE=%s' "
-					  "with two delimiters of 1 to 7 characters, without spaces or '='",
-					  t->otag, t->ctag);
+					     "with two delimiters of 1 to 7 characters, without spaces "
+					     "or '='", t->otag, t->ctag);
 		} else if (k != K_COMMENT) {
-			trim(&name, &nlen);
-			if ((k == K_PARTIAL || k == K_PARENT) && nlen && name[0] == '*') {
-				t->dynamic = true;
-				name++;
-				nlen--;
-				trim(&name, &nlen);
-			}
-			if (!nlen) {
-				parser_error(p, start, "empty tag: expected a name between '%s' and '%s'",
-					  otag, ctag);
-			} else {
-				for (size_t i = 0; i < nlen; i++) {
-					if (is_space(name[i])) {
-						parser_error(p, start, "tag name '%.*s' contains white space",
-							  (int)nlen, name);
-						break;
-					}
-				}
-			}
+			tag_name(p, t, start, t->s, t->n, otag, ctag);
 		}
-		t->s = name;
-		t->n = nlen;
-		pos = end;
+		pos = (size_t)(c - p->src) + strlen(close);
 	}
 }
 
