@@ -175,7 +175,9 @@ struct diag_file;
 
 /* One per build: messages are counted (so that a command can report every
  * error before it fails), go to stderr, to capture or to fn, one whole
- * message at a time. Safe to use from many threads; its lock is its own. */
+ * message at a time. Safe to use from many threads; its lock is its own,
+ * and fn is called holding it (so fn must not report through the same
+ * diag). */
 struct diag {
 	pthread_mutex_t lock;
 	int errors;

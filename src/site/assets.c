@@ -167,7 +167,7 @@ static int asset_ref(struct assets *as, size_t self, const char *s, size_t n,
 }
 
 /* Rewrites one reference (s, n) found at offset off in a stylesheet. */
-static int css_ref(struct assets *as, size_t self, const char *src, size_t off, const char *s,
+static int css_ref(struct assets *as, size_t self, struct linemap *lm, size_t off, const char *s,
 		   size_t n, struct strbuf *out, struct diag *d)
 {
 	const struct asset *t = NULL;
@@ -181,13 +181,10 @@ static int css_ref(struct assets *as, size_t self, const char *src, size_t off, 
 	}
 	strbuf_add(out, s, n);
 	if (k == -1) {
-		struct linemap lm;
 		unsigned l, c;
 		struct strbuf path = STRBUF_INIT;
 
-		linemap_init(&lm, src, strlen(src));
-		linemap_pos(&lm, off, &l, &c);
-		linemap_release(&lm);
+		linemap_pos(lm, off, &l, &c);
 		strbuf_addf(&path, "assets/%s", as->a[self].logical);
 		diag_error(d, path.buf, l, c, "'%.*s' is not a file under assets/", (int)n, s);
 		strbuf_release(&path);
@@ -197,21 +194,24 @@ static int css_ref(struct assets *as, size_t self, const char *src, size_t off, 
 
 /* Copies what precedes the reference at [s, e) of a stylesheet, then the
  * reference rewritten; *copied moves past it. */
-static int css_span(struct assets *as, size_t self, const char *src, size_t s, size_t e,
+static int css_span(struct assets *as, size_t self, struct linemap *lm, size_t s, size_t e,
 		    size_t *copied, struct strbuf *out, struct diag *d)
 {
-	strbuf_add(out, src + *copied, s - *copied);
+	strbuf_add(out, lm->src + *copied, s - *copied);
 	*copied = e;
-	return css_ref(as, self, src, s, src + s, e - s, out, d);
+	return css_ref(as, self, lm, s, lm->src + s, e - s, out, d);
 }
 
-/* A stylesheet with url() and @import "..." rewritten; comments skipped. */
+/* A stylesheet with url() and @import "..." rewritten; comments skipped.
+ * The line map (made at the first error) gives the places of errors. */
 static int rewrite_css(struct assets *as, size_t self, const char *src, size_t len,
 		       struct strbuf *out, struct diag *d)
 {
 	size_t i = 0, copied = 0;
+	struct linemap lm;
 	int rc = 0;
 
+	linemap_init(&lm, src, len);
 	while (i < len) {
 		if (src[i] == '/' && i + 1 < len && src[i + 1] == '*') {
 			const char *e = memmem(src + i + 2, len - i - 2, "*/", 2);
@@ -230,7 +230,7 @@ static int rewrite_css(struct assets *as, size_t self, const char *src, size_t l
 			e = s;
 			while (e < len && (quote ? src[e] != quote : src[e] != ')' && src[e] != ' '))
 				e++;
-			if (css_span(as, self, src, s, e, &copied, out, d) < 0)
+			if (css_span(as, self, &lm, s, e, &copied, out, d) < 0)
 				rc = -1;
 			i = e;
 			continue;
@@ -246,7 +246,7 @@ static int rewrite_css(struct assets *as, size_t self, const char *src, size_t l
 				e = s;
 				while (e < len && src[e] != quote)
 					e++;
-				if (css_span(as, self, src, s, e, &copied, out, d) < 0)
+				if (css_span(as, self, &lm, s, e, &copied, out, d) < 0)
 					rc = -1;
 				i = e;
 				continue;
@@ -257,6 +257,7 @@ static int rewrite_css(struct assets *as, size_t self, const char *src, size_t l
 		i++;
 	}
 	strbuf_add(out, src + copied, len - copied);
+	linemap_release(&lm);
 	return rc;
 }
 
