@@ -9,9 +9,9 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 VERSION := 0.1.0
 
-PKGS := yaml-0.1 libcmark jansson libxml-2.0 libcrypto zlib libarchive
+PKGS := yaml-0.1 libcmark jansson libxml-2.0 libcrypto zlib libarchive libutf8proc icu-i18n icu-uc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lyaml -lcmark -ljansson -lxml2 -lcrypto -lz -larchive")
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lyaml -lcmark -ljansson -lxml2 -lcrypto -lz -larchive -lutf8proc -licui18n -licuuc -licudata")
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo "-lcmocka")
 
 CC ?= cc

@@ -12,6 +12,8 @@ libxml-2.0:libxml2-dev
 libcrypto:libssl-dev
 zlib:zlib1g-dev
 libarchive:libarchive-dev
+libutf8proc:libutf8proc-dev
+icu-i18n:libicu-dev
 cmocka:libcmocka-dev
 "
 missing=""

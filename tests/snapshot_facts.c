@@ -137,6 +137,7 @@ int main(int argc, char **argv)
 {
 	json_error_t err;
 	json_t *exp, *snap = NULL, *v, *listing, *want;
+	struct slugger *slugs = slugger_new(SLUG_ASCII);
 	char **names;
 	size_t i;
 
@@ -275,7 +276,7 @@ int main(int argc, char **argv)
 
 				if (!json_equal(json_object_get(v, "id"), pid) || !handle)
 					continue;
-				if (slugify(&slug, handle, strlen(handle))) {
+				if (slug_append(slugs, &slug, handle, strlen(handle))) {
 					strbuf_addf(&path, "%s/u/%s/index.html", argv[2], slug.buf);
 					if (read_file(path.buf, &page, &len) == 0) {
 						pages++;
@@ -350,5 +351,6 @@ int main(int argc, char **argv)
 	}
 	free(files);
 	free_list(names, nfiles);
+	slugger_free(slugs);
 	return failed ? 1 : 0;
 }

@@ -318,11 +318,26 @@ void staging_abort(struct staging *st);
 size_t utf8_invalid_at(const char *s, size_t len);
 /* Appends s with & < > " ' escaped as entities. */
 void html_escape(struct strbuf *out, const char *s, size_t len);
-/* Appends a URL path segment made from s: lower-case ASCII letters, digits
- * and '-', other letters kept as UTF-8. Never '.', '..', empty or with '/'.
- * Returns false (appending nothing) when nothing usable is left. */
-bool slugify(struct strbuf *out, const char *s, size_t len);
 bool str_endswith(const char *s, const char *suffix);
+
+/* ---- slugs: path segments made from data ----------------------------------- */
+
+/* ascii: Latin letters as ASCII (Kraków -> krakow), the zola default, the
+ * URLs people type; unicode: letters of every script kept (kraków). */
+enum slug_mode { SLUG_ASCII, SLUG_UNICODE };
+
+struct slugger;
+
+/* NULL when ICU cannot open its Latin-ASCII transform. */
+struct slugger *slugger_new(enum slug_mode mode);
+void slugger_free(struct slugger *s);
+enum slug_mode slugger_mode(const struct slugger *s);
+/* Appends the slug of s (UTF-8): NFC, case-folded, under ascii its Latin
+ * letters as ASCII; letters, marks and digits kept, every other run one
+ * '-' between them; at most about 200 bytes. Never '.', '..', empty, with
+ * '/' or with a '-' at either end. Returns false (appending nothing) when
+ * nothing usable is left. Safe from several threads. */
+bool slug_append(struct slugger *s, struct strbuf *out, const char *str, size_t len);
 
 /* ---- tz: timestamps and the site's time zone ------------------------------ */
 

@@ -82,63 +82,6 @@ void html_escape(struct strbuf *out, const char *s, size_t len)
 	strbuf_add(out, s + start, len - start);
 }
 
-bool slugify(struct strbuf *out, const char *s, size_t len)
-{
-	size_t start = out->len;
-	bool dash = false;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
-			if (dash && out->len > start)
-				strbuf_addch(out, '-');
-			dash = false;
-			strbuf_addch(out, c);
-		} else if (c >= 'A' && c <= 'Z') {
-			if (dash && out->len > start)
-				strbuf_addch(out, '-');
-			dash = false;
-			strbuf_addch(out, c - 'A' + 'a');
-		} else if (c >= 0x80) {
-			/* Keep letters of other scripts whole; the caller
-			 * has checked that s is valid UTF-8. */
-			size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-
-			if (i + n > len)
-				break;
-			/* U+00A0, U+200B..U+200F, U+202A..U+202E, U+2060..U+2064
-			 * and U+FEFF are spaces or invisible controls. */
-			if ((n == 2 && c == 0xc2 && (unsigned char)s[i + 1] == 0xa0) ||
-			    (n == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
-			     (((unsigned char)s[i + 2] >= 0x8b && (unsigned char)s[i + 2] <= 0x8f) ||
-			      ((unsigned char)s[i + 2] >= 0xaa && (unsigned char)s[i + 2] <= 0xae))) ||
-			    (n == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x81 &&
-			     (unsigned char)s[i + 2] >= 0xa0 && (unsigned char)s[i + 2] <= 0xa4) ||
-			    (n == 3 && c == 0xef && (unsigned char)s[i + 1] == 0xbb &&
-			     (unsigned char)s[i + 2] == 0xbf)) {
-				dash = true;
-			} else {
-				if (dash && out->len > start)
-					strbuf_addch(out, '-');
-				dash = false;
-				strbuf_add(out, s + i, n);
-			}
-			i += n - 1;
-		} else {
-			dash = true;
-		}
-		/* 200 bytes is plenty for a readable URL segment. */
-		if (out->len - start >= 200)
-			break;
-	}
-	if (out->len == start) {
-		strbuf_setlen(out, out->len);
-		return false;
-	}
-	return true;
-}
-
 bool str_endswith(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

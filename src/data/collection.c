@@ -194,6 +194,7 @@ static const char *row_url(struct rt *x, size_t r, struct value **vals)
 		const char *o = strchr(p, '{'), *e;
 		int f;
 		const struct value *v;
+		bool renamed;
 
 		if (!o) {
 			strbuf_adds(&sb, p);
@@ -206,13 +207,17 @@ static const char *row_url(struct rt *x, size_t r, struct value **vals)
 		strbuf_reset(&x->scratch);
 		if (v)
 			value_to_text(&x->scratch, v);
-		if (!slugify(&sb, x->scratch.buf, x->scratch.len)) {
+		if (!x->b->segment(x->b->segment_ud, &sb, x->scratch.buf, x->scratch.len, &renamed)) {
 			if (x->fcol[f] >= 0)
 				cell_warning(x->b->d, x->t, r, (size_t)x->fcol[f],
 					     "'%s' leaves nothing for a URL: the row gets no page",
 					     x->scratch.buf);
 			goto out;
 		}
+		if (renamed && x->fcol[f] >= 0)
+			cell_warning(x->b->d, x->t, r, (size_t)x->fcol[f], "'%s' as a path segment would "
+				     "be redirected by Vercel's cleanUrls: the row's page is at %s%s",
+				     x->scratch.buf, sb.buf, e[1] ? e + 1 : "");
 		p = e + 1;
 	}
 	res = arena_strndup(x->b->a, sb.buf, sb.len);

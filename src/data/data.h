@@ -441,6 +441,11 @@ struct cbuild {
 	const struct tz *tz;
 	int64_t now;		/* the reference time, microseconds */
 	const char *base_url;
+	/* Appends the path segment made from a value (the site's: a slug that
+	 * Vercel's routing leaves alone); *renamed when it had to differ from
+	 * the plain slug. False when nothing usable is left. */
+	bool (*segment)(void *ud, struct strbuf *out, const char *s, size_t len, bool *renamed);
+	void *segment_ud;
 };
 
 /* Turns the snapshot into collections: filters, converts, sorts, relates,

@@ -126,6 +126,12 @@ static int load_templates(struct site *s)
 	return rc;
 }
 
+/* A path segment made from a value, for collections. */
+static bool segment(void *ud, struct strbuf *out, const char *str, size_t len, bool *renamed)
+{
+	return url_segment(ud, out, str, len, renamed);
+}
+
 static int load_collections(struct site *s)
 {
 	struct snapshot_need *needs;
@@ -150,6 +156,8 @@ static int load_collections(struct site *s)
 	cb.tz = s->tz;
 	cb.now = s->now;
 	cb.base_url = s->cfg.env[s->env].base_url;
+	cb.segment = segment;
+	cb.segment_ud = s->slugs;
 	return collections_build(&cb, s->cfg.colls, s->cfg.ncolls, &s->snap, &s->colls);
 }
 
@@ -164,10 +172,14 @@ static int load_files(struct site *s, const struct site_inputs *in)
 	if (!rc && !s->cfg.env[s->env].present)
 		rc = diag_error(s->d, s->cfg.path, 0, 0, "no environment '%s' under 'environments'",
 				env_names[s->env]);
+	s->slugs = slugger_new(s->cfg.slugs);
+	if (!s->slugs)
+		return diag_syserror(s->d, NULL, "ICU has no Latin-ASCII transliterator: cannot "
+				     "make ASCII slugs (is libicu's data installed?)");
 	if (load_templates(s) < 0)
 		rc = -1;
-	if (content_load(s->rootfd, "content", in->drafts, &s->pages, &s->npages, &s->arena,
-			 s->d) < 0)
+	if (content_load(s->rootfd, "content", in->drafts, s->slugs, &s->pages, &s->npages,
+			 &s->arena, s->d) < 0)
 		rc = -1;
 	/* pages need the assets' final names, in check as in build */
 	if (assets_load(&s->assets, s->rootfd, s->d) < 0)
@@ -224,6 +236,8 @@ struct site *site_load(const struct site_inputs *in, struct diag *d, struct site
 			s->snapshots[i] = arena_strdup(&s->arena, in->nsnapshots ? in->snapshots[i]
 									      : s->cfg.snapshots[i]);
 		rc = load_collections(s);
+		if (!rc)
+			site_lists(s);
 	}
 	res->t_data = clock_seconds() - s->t0;
 	diag_finish(d);
@@ -239,6 +253,7 @@ void site_free(struct site *s)
 	if (!s)
 		return;
 	mustache_set_free(s->tpls);
+	slugger_free(s->slugs);
 	collections_free(s->colls, s->ncolls);
 	assets_release(&s->assets);
 	snapshot_release(&s->snap);
@@ -277,7 +292,6 @@ static int plan(struct run *r, struct site_result *res)
 	int rc;
 
 	r->env_v = env_value(r);
-	r->colls_v = value_map(&r->arena, 0);
 	rc = plan_pages(r);
 	if (plan_collections(r) < 0)
 		rc = -1;

@@ -107,12 +107,28 @@ static int read_zone(struct yread *r, const struct ynode *v, void *base, const c
 	return 0;
 }
 
+static int read_slugs(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	const char *s = scalar(r, v, what);
+
+	if (!s)
+		return -1;
+	if (!strcmp(s, "ascii"))
+		((struct config *)base)->slugs = SLUG_ASCII;
+	else if (!strcmp(s, "unicode"))
+		((struct config *)base)->slugs = SLUG_UNICODE;
+	else
+		return ydoc_error(r->y, v, "expected ascii or unicode for '%s', found '%s'", what, s);
+	return 0;
+}
+
 static const struct ykey site_keys[] = {
 	{ .name = "title", .type = YK_STRING, .off = offsetof(struct config, title), .required = true },
 	{ .name = "description", .type = YK_STRING, .off = offsetof(struct config, description) },
 	{ .name = "language", .type = YK_CALL, .fn = read_lang },
 	{ .name = "time_zone", .type = YK_CALL, .fn = read_zone },
 	{ .name = "author", .type = YK_STRING, .off = offsetof(struct config, author) },
+	{ .name = "slugs", .type = YK_CALL, .fn = read_slugs },
 };
 
 static int read_base_url(struct yread *r, const struct ynode *v, void *base, const char *what)

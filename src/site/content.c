@@ -105,7 +105,7 @@ void date_human(char *buf, size_t n, const char *s)
 /* "about.md" -> "/about/", "index.md" -> "/", "blog/index.md" -> "/blog/",
  * "404.md" -> "/404.html". Each segment is slugged. */
 static int content_url(struct page *pg, const char *rel, const char *slug,
-		    struct arena *a, struct diag *d)
+		       struct slugger *slugs, struct arena *a, struct diag *d)
 {
 	struct strbuf url = STRBUF_INIT, out = STRBUF_INIT;
 	size_t n = strlen(rel) - 3;	/* without ".md" */
@@ -127,7 +127,7 @@ static int content_url(struct page *pg, const char *rel, const char *slug,
 			break;
 		if (last && slug)
 			p = slug, k = strlen(slug);
-		if (!slugify(&url, p, k)) {
+		if (!slug_append(slugs, &url, p, k)) {
 			rc = diag_error(d, pg->src, 0, 0, "cannot make a URL from the name '%.*s'",
 					(int)k, p);
 			break;
@@ -181,6 +181,10 @@ static int fm_string(struct page *pg, struct ydoc *y, const char *key, const str
 		if (!slug_is_safe(s))
 			return ydoc_error(y, v, "front matter: expected a slug of a-z, 0-9, '-' and "
 					  "'_' for 'slug', found '%s'", s);
+		if (!strcmp(s, "index"))
+			return ydoc_error(y, v, "front matter: the slug 'index' would be redirected "
+					  "by Vercel's cleanUrls (an index page is its directory's): "
+					  "name the file index.md instead");
 		*slug = arena_strdup(a, s);
 	} else {
 		if (!date_is_valid(s))
@@ -289,7 +293,7 @@ static int front_matter(struct page *pg, struct ydoc *y, const char **slug, stru
 }
 
 static int load_page(struct page *pg, int dirfd, const char *path, const char *rel,
-		     struct arena *a, struct diag *d)
+		     struct slugger *slugs, struct arena *a, struct diag *d)
 {
 	char *src, *html;
 	size_t len, ylen;
@@ -338,7 +342,7 @@ static int load_page(struct page *pg, int dirfd, const char *path, const char *r
 				*q = ' ';
 		pg->title = t;
 	}
-	if (content_url(pg, rel, slug, a, d) < 0)
+	if (content_url(pg, rel, slug, slugs, a, d) < 0)
 		rc = -1;
 	/* Content in the repository is the site's own: raw HTML is allowed. */
 	html = cmark_markdown_to_html(body, len, CMARK_OPT_UNSAFE | CMARK_OPT_SMART);
@@ -350,8 +354,8 @@ static int load_page(struct page *pg, int dirfd, const char *path, const char *r
 	return rc;
 }
 
-int content_load(int dirfd, const char *dir, bool drafts, struct page **pages, size_t *n,
-		 struct arena *a, struct diag *d)
+int content_load(int dirfd, const char *dir, bool drafts, struct slugger *slugs,
+		 struct page **pages, size_t *n, struct arena *a, struct diag *d)
 {
 	char **files;
 	long nf = list_files_at(dirfd, dir, ".md", &files);
@@ -375,7 +379,7 @@ int content_load(int dirfd, const char *dir, bool drafts, struct page **pages, s
 		if (!strncmp(files[i], "data/", 5))
 			continue;
 		strbuf_addf(&path, "%s/%s", dir, files[i]);
-		if (load_page(&pg[count], dirfd, path.buf, files[i], a, d) < 0)
+		if (load_page(&pg[count], dirfd, path.buf, files[i], slugs, a, d) < 0)
 			rc = -1;
 		else if (!pg[count].draft || drafts)
 			count++;

@@ -181,7 +181,7 @@ struct value *context(struct run *r, struct arena *a, struct value *page, struct
 	value_map_set(a, ctx, "page", page);
 	value_map_set(a, ctx, "site", site);
 	value_map_set(a, ctx, "env", r->env_v);
-	value_map_set(a, ctx, "collections", r->colls_v);
+	value_map_set(a, ctx, "collections", r->s->colls_v);
 	return ctx;
 }
 

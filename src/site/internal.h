@@ -56,6 +56,7 @@ struct config {
 	const char *language;
 	const char *time_zone;
 	const char *author;
+	enum slug_mode slugs;	/* site.slugs: ascii (default) or unicode */
 	struct env_config env[ENV_COUNT];
 	const char **snapshots;		/* paths, relative to the site */
 	size_t nsnapshots;
@@ -107,8 +108,8 @@ struct page {
 /* Loads every Markdown page below dir (relative to dirfd; but not
  * content/data/). Pages live in arena a. Reports every error and returns
  * -1 if there was one. */
-int content_load(int dirfd, const char *dir, bool drafts, struct page **pages, size_t *n,
-		 struct arena *a, struct diag *d);
+int content_load(int dirfd, const char *dir, bool drafts, struct slugger *slugs,
+		 struct page **pages, size_t *n, struct arena *a, struct diag *d);
 /* Splits a front matter block off src: on success *yaml and *yaml_len hold it
  * (NULL when there is none) and *body the rest. Returns -1 after reporting
  * an unterminated block. */
@@ -249,8 +250,9 @@ size_t redirects_needs(const struct config *cfg, const struct snapshot_need *in,
  * handles to publish). Returns -1 after reporting an error (presetgen.yaml's
  * own redirects alone exceed the budget). */
 int redirects_build(const struct config *cfg, const struct snapshot *snap,
-		    bool (*served)(const void *ud, const char *path), const void *ud, size_t budget,
-		    struct arena *a, struct diag *d, struct redirects *out);
+		    struct slugger *slugs, bool (*served)(const void *ud, const char *path),
+		    const void *ud, size_t budget, struct arena *a, struct diag *d,
+		    struct redirects *out);
 /* The HTML page that sends a visitor from r->from to r->to (absolute with
  * base_url for the canonical link). */
 void redirect_page(struct strbuf *out, const struct redirect *r, const char *base_url,
@@ -271,6 +273,30 @@ void vercel_json(struct strbuf *out, const struct config *cfg, int env,
  * How many redirects fit beside the rest. */
 size_t vercel_redirect_budget(const struct config *cfg);
 
+/* ---- Vercel's routing (routing.c) ------------------------------------------------ */
+
+/* The cleanUrls or trailingSlash rule that redirects path, with the
+ * Location in *location; NULL when none does. */
+const char *vercel_rule(const char *path, struct strbuf *location);
+/* A path segment made from data: slug_append, then the safe form of the
+ * one slug those rules touch ("index" becomes "index-"; *renamed says so). */
+bool url_segment(struct slugger *sl, struct strbuf *out, const char *s, size_t len,
+		 bool *renamed);
+
+enum route_end { ROUTE_FILE, ROUTE_REDIRECT, ROUTE_NONE };
+
+struct route {
+	enum route_end end;
+	struct strbuf where;	/* the file served, or the Location */
+	const char *rule;	/* what redirected */
+};
+
+/* What Vercel does with a request for path: a redirect (by its rules or
+ * one of rd, literal sources only), a file (exists(ud, file) says which
+ * files the bundle has), or nothing. */
+void vercel_route(const char *path, const struct redirect *rd, size_t nrd,
+		  bool (*exists)(void *ud, const char *file), void *ud, struct route *out);
+
 /* ---- archives (archive.c, libarchive) ------------------------------------------ */
 
 /* Writes the tree dir into path (through a temporary file and a rename),
@@ -280,6 +306,27 @@ int archive_tree(const char *dir, const char *path, int64_t mtime,
 		 const volatile sig_atomic_t *cancel, struct diag *d);
 
 /* ---- the build ------------------------------------------------------------------ */
+
+/* One group page: a value's slug, its rows, what templates see of it. */
+struct group_page {
+	const char *url, *title;
+	struct value **items;
+	size_t n;
+	struct value *gv;		/* name, slug, url, count */
+};
+
+struct grouped {
+	struct group_page *pages;	/* sorted by slug */
+	size_t n;
+	struct value *summary;		/* the gv of each page, in order */
+};
+
+/* What a collection lists: worked out once, when the site loads. */
+struct listing {
+	struct value **items;		/* rows listing.where admits, in order */
+	size_t n;
+	struct grouped *groups;		/* one per group_cfg */
+};
 
 /* A site loaded once: what every render reads and none changes. */
 struct site {
@@ -299,6 +346,9 @@ struct site {
 	struct snapshot snap;
 	struct coll *colls;
 	size_t ncolls;
+	struct listing *lists;		/* per collection */
+	struct value *colls_v;		/* counts and groups, for every page */
+	struct slugger *slugs;
 	const struct tz *tz;
 	int64_t now;			/* the reference time, microseconds */
 	bool epoch_set;			/* SOURCE_DATE_EPOCH was set */
@@ -356,7 +406,6 @@ struct run {
 	struct page_refs refs;		/* what the CSP must allow, from all pages */
 	struct value *env_v;		/* env, as every page sees it */
 	struct value *site_v;		/* the site as collection pages see it */
-	struct value *colls_v;		/* counts and groups, for every page */
 	struct value *site_base;	/* the site without menus */
 	/* menus: each name once, in order of first use, with its pages in
 	 * weight order */
@@ -392,7 +441,11 @@ struct value *env_value(struct run *r);
 struct value *listing_context(struct run *r, struct arena *a, const struct listing_page *lp);
 struct value *row_context(struct run *r, struct arena *a, const struct crow *cr);
 
-/* plan.c, groups.c, plan_files.c: the jobs of a render */
+/* groups.c: the listings and groups of every collection, and
+ * collections.NAME; at load */
+void site_lists(struct site *s);
+
+/* plan.c, plan_files.c: the jobs of a render */
 void add_job(struct run *r, const struct job *j);
 const struct mustache_tpl *need_template(struct run *r, const char *name, const char *what,
 					 const struct srcpos *at);
@@ -401,8 +454,6 @@ int plan_collections(struct run *r);
 void plan_listing(struct run *r, const struct mustache_tpl *tpl, const char *base,
 		  const char *title, struct value **items, size_t n, long per,
 		  struct value *group, const char *src);
-struct value *plan_groups(struct run *r, const struct coll *c, const struct group_cfg *g,
-			  struct value **items, size_t n, const struct mustache_tpl *tpl);
 void plan_sitemap(struct run *r);
 void plan_feed(struct run *r);
 void plan_robots(struct run *r);

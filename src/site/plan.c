@@ -111,44 +111,38 @@ void plan_listing(struct run *r, const struct mustache_tpl *tpl, const char *bas
 	}
 }
 
-/* The summary every page may show (counts, groups), and the listing's
- * and groups' pages. */
-static int plan_collection_lists(struct run *r, const struct coll *c)
+/* The pages of a collection's listing and of its groups. */
+static int plan_collection_lists(struct run *r, const struct coll *c, const struct listing *l)
 {
-	struct arena *a = &r->arena;
 	const struct collection_cfg *cfg = c->cfg;
-	struct value *cv = value_map(a, 4), *groups = value_map(a, cfg->ngroups + 1);
-	struct value **items = arena_alloc(a, (c->nrows + 1) * sizeof(*items));
-	const struct mustache_tpl *list_tpl = NULL;
-	size_t n = 0;
+	const char *src = r->s->cfg.path;
 	int rc = 0;
 
-	for (size_t i = 0; i < c->nrows; i++)
-		if (!c->rows[i].restricted &&
-		    cond_match(c, &c->rows[i], cfg->list_where, cfg->nlist_where, r->s->now))
-			items[n++] = c->rows[i].v;
-	value_map_set(a, cv, "count", value_int(a, (int64_t)c->nrows));
-	value_map_set(a, cv, "listed", value_int(a, (int64_t)n));
-	value_map_set(a, cv, "url", cfg->list_url ? value_str(a, cfg->list_url) : value_null(a));
-	value_map_set(a, cv, "groups", groups);
-	value_map_set(a, r->colls_v, cfg->name, cv);
-	if (cfg->list_url) {
-		list_tpl = need_template(r, cfg->list_template, "listing", &cfg->list_template_at);
-		if (!list_tpl)
-			rc = -1;
-	}
 	for (size_t g = 0; g < cfg->ngroups; g++) {
 		const struct group_cfg *gc = &cfg->groups[g];
 		const struct mustache_tpl *gt = need_template(r, gc->template, "group",
 							      &gc->template_at);
+		long per = gc->per_page ? gc->per_page : cfg->per_page;
 
-		if (!gt)
+		if (!gt) {
 			rc = -1;
-		value_map_set(a, groups, gc->name, plan_groups(r, c, gc, items, n, gt));
+			continue;
+		}
+		for (size_t k = 0; k < l->groups[g].n; k++) {
+			const struct group_page *p = &l->groups[g].pages[k];
+
+			plan_listing(r, gt, p->url, p->title, p->items, p->n, per, p->gv, src);
+		}
 	}
-	if (list_tpl)
-		plan_listing(r, list_tpl, cfg->list_url, cfg->list_title, items, n, cfg->per_page,
-			     NULL, r->s->cfg.path);
+	if (cfg->list_url) {
+		const struct mustache_tpl *lt = need_template(r, cfg->list_template, "listing",
+							      &cfg->list_template_at);
+
+		if (!lt)
+			return -1;
+		plan_listing(r, lt, cfg->list_url, cfg->list_title, l->items, l->n, cfg->per_page,
+			     NULL, src);
+	}
 	return rc;
 }
 
@@ -186,10 +180,8 @@ int plan_collections(struct run *r)
 	const struct site *s = r->s;
 	int rc = 0;
 
-	/* first what every page may show: counts and groups */
-	r->colls_v = value_map(&r->arena, s->ncolls + 1);
 	for (size_t i = 0; i < s->ncolls; i++)
-		if (plan_collection_lists(r, &s->colls[i]) < 0)
+		if (plan_collection_lists(r, &s->colls[i], &s->lists[i]) < 0)
 			rc = -1;
 	for (size_t i = 0; i < s->ncolls; i++)
 		if (plan_rows(r, &s->colls[i]) < 0)
@@ -232,7 +224,8 @@ int index_outputs(struct run *r)
 int plan_redirects(struct run *r, struct site_result *res)
 {
 	const struct site *s = r->s;
-	int rc = redirects_build(&s->cfg, &s->snap, serves, r, vercel_redirect_budget(&s->cfg),
+	int rc = redirects_build(&s->cfg, &s->snap, s->slugs, serves, r,
+				 vercel_redirect_budget(&s->cfg),
 				 &r->arena, r->d, &r->redirects);
 
 	if (rc < 0)

@@ -93,13 +93,14 @@ static const char *cell_string(const struct cell *c)
 /* Fills pattern with row r's values, each made a path segment as page URLs
  * are. NULL (after a warning) when a value cannot be one. */
 static const char *fill(const struct redirect_cfg *rd, const char *pat, const struct table *t,
-			const int *cols, size_t r, struct strbuf *sb, struct arena *a,
-			struct diag *d)
+			const int *cols, size_t r, struct slugger *slugs, struct strbuf *sb,
+			struct arena *a, struct diag *d)
 {
 	strbuf_reset(sb);
 	while (*pat) {
 		const char *o = strchr(pat, '{'), *e, *v;
 		size_t c;
+		bool renamed;
 
 		if (!o) {
 			strbuf_adds(sb, pat);
@@ -123,7 +124,7 @@ static const char *fill(const struct redirect_cfg *rd, const char *pat, const st
 					     "(a-z, 0-9, _): the row makes no redirect", v);
 				return NULL;
 			}
-		if (!slugify(sb, v, strlen(v))) {
+		if (!url_segment(slugs, sb, v, strlen(v), &renamed)) {
 			cell_warning(d, t, r, (size_t)cols[c], "'%s' leaves nothing for a URL: "
 				     "the row makes no redirect", v);
 			return NULL;
@@ -135,7 +136,8 @@ static const char *fill(const struct redirect_cfg *rd, const char *pat, const st
 
 /* Reads every table redirect's rows into *rows. */
 static size_t table_rows(const struct config *cfg, const struct snapshot *snap,
-			 struct arena *a, struct diag *d, struct trow **rows, size_t *bad)
+			 struct slugger *slugs, struct arena *a, struct diag *d, struct trow **rows,
+			 size_t *bad)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct trow *res = NULL;
@@ -158,8 +160,8 @@ static size_t table_rows(const struct config *cfg, const struct snapshot *snap,
 		for (size_t c = 0; c < rd->ncols; c++)
 			cols[c] = table_col(t, rd->cols[c]);
 		for (size_t r = 0; r < t->nrows; r++) {
-			const char *from = fill(rd, rd->from, t, cols, r, &sb, a, d);
-			const char *to = from ? fill(rd, rd->to, t, cols, r, &sb, a, d) : NULL;
+			const char *from = fill(rd, rd->from, t, cols, r, slugs, &sb, a, d);
+			const char *to = from ? fill(rd, rd->to, t, cols, r, slugs, &sb, a, d) : NULL;
 
 			if (!to) {
 				(*bad)++;
@@ -181,8 +183,9 @@ static size_t table_rows(const struct config *cfg, const struct snapshot *snap,
 }
 
 int redirects_build(const struct config *cfg, const struct snapshot *snap,
-		    bool (*served)(const void *ud, const char *path), const void *ud, size_t budget,
-		    struct arena *a, struct diag *d, struct redirects *out)
+		    struct slugger *slugs, bool (*served)(const void *ud, const char *path),
+		    const void *ud, size_t budget, struct arena *a, struct diag *d,
+		    struct redirects *out)
 {
 	struct trow *rows = NULL;
 	size_t nrows, nstatic = 0, nu = 0, nkeep = 0;
@@ -203,7 +206,7 @@ int redirects_build(const struct config *cfg, const struct snapshot *snap,
 			out->vercel[out->nvercel++] =
 				(struct redirect){ rd->from, rd->to, rd->permanent };
 	}
-	nrows = table_rows(cfg, snap, a, d, &rows, &out->bad);
+	nrows = table_rows(cfg, snap, slugs, a, d, &rows, &out->bad);
 	if (!nrows) {
 		free(rows);
 		return 0;

@@ -82,8 +82,14 @@ struct built {
 	struct config cfg;
 	struct snapshot snap;
 	struct coll *colls;
+	struct slugger *slugs;
 	int rc;
 };
+
+static bool segment(void *ud, struct strbuf *out, const char *s, size_t len, bool *renamed)
+{
+	return url_segment(ud, out, s, len, renamed);
+}
 
 static void build(struct built *b, const char *gig_rows)
 {
@@ -109,11 +115,15 @@ static void build(struct built *b, const char *gig_rows)
 	cb.d = &b->d;
 	cb.tz = tz_find("UTC");
 	cb.base_url = "https://x.test";
+	b->slugs = slugger_new(SLUG_ASCII);
+	cb.segment = segment;
+	cb.segment_ud = b->slugs;
 	b->rc = collections_build(&cb, b->cfg.colls, b->cfg.ncolls, &b->snap, &b->colls);
 }
 
 static void done(struct built *b)
 {
+	slugger_free(b->slugs);
 	collections_free(b->colls, b->cfg.ncolls);
 	snapshot_release(&b->snap);
 	strbuf_release(&b->errs);

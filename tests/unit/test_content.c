@@ -62,6 +62,7 @@ static void loads_pages_with_urls(void **state)
 	struct arena a = ARENA_INIT;
 	struct diag d;
 	struct page *pages;
+	struct slugger *slugs = slugger_new(SLUG_ASCII);
 	size_t n;
 
 	(void)state;
@@ -79,7 +80,7 @@ static void loads_pages_with_urls(void **state)
 	assert_int_equal(write_file(p.buf, "---\ndraft: true\n---\n", 20), 0);
 	diag_init(&d);
 	d.capture = &errs;
-	assert_int_equal(content_load(AT_FDCWD, dir, false, &pages, &n, &a, &d), 0);
+	assert_int_equal(content_load(AT_FDCWD, dir, false, slugs, &pages, &n, &a, &d), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(pages[0].url, "/team-notes/first-post/");
 	assert_string_equal(pages[0].out, "team-notes/first-post/index.html");
@@ -89,7 +90,7 @@ static void loads_pages_with_urls(void **state)
 	assert_string_equal(pages[0].html, "<h1>Hi</h1>\n");
 	assert_string_equal(pages[1].url, "/");
 	assert_string_equal(pages[1].title, "index");
-	assert_int_equal(content_load(AT_FDCWD, dir, true, &pages, &n, &a, &d), 0);
+	assert_int_equal(content_load(AT_FDCWD, dir, true, slugs, &pages, &n, &a, &d), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(errs.buf, "");
 	remove_tree(dir);
@@ -97,6 +98,7 @@ static void loads_pages_with_urls(void **state)
 	strbuf_release(&errs);
 	arena_release(&a);
 	diag_release(&d);
+	slugger_free(slugs);
 }
 
 int main(void)

@@ -55,6 +55,7 @@ struct fx {
 	struct config cfg;
 	struct snapshot snap;
 	struct redirects rd;
+	struct slugger *slugs;
 };
 
 static int make(struct fx *f, const char *rows, size_t budget)
@@ -81,11 +82,14 @@ static int make(struct fx *f, const char *rows, size_t budget)
 	n = redirects_needs(&f->cfg, NULL, 0, &needs, &f->a);
 	assert_int_equal(n, 1);
 	assert_int_equal(snapshot_load(&f->snap, dirfd_, "dump.sql", needs, n, &f->a, &f->d), 0);
-	return redirects_build(&f->cfg, &f->snap, served, NULL, budget, &f->a, &f->d, &f->rd);
+	f->slugs = slugger_new(SLUG_ASCII);
+	return redirects_build(&f->cfg, &f->snap, f->slugs, served, NULL, budget, &f->a, &f->d,
+			       &f->rd);
 }
 
 static void release(struct fx *f)
 {
+	slugger_free(f->slugs);
 	snapshot_release(&f->snap);
 	strbuf_release(&f->errs);
 	diag_release(&f->d);

@@ -75,43 +75,12 @@ static void escaping(void **state)
 	strbuf_release(&sb);
 }
 
-static const char *slug(struct strbuf *sb, const char *s)
-{
-	strbuf_reset(sb);
-	if (!slugify(sb, s, strlen(s)))
-		return NULL;
-	return sb->buf;
-}
-
-static void slugs_cannot_escape(void **state)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char longname[600];
-
-	(void)state;
-	assert_string_equal(slug(&sb, "How It Works"), "how-it-works");
-	assert_string_equal(slug(&sb, "../etc"), "etc");
-	assert_string_equal(slug(&sb, "a/b"), "a-b");
-	assert_string_equal(slug(&sb, "Derry/Londonderry"), "derry-londonderry");
-	assert_string_equal(slug(&sb, "Dún Laoghaire"), "dún-laoghaire");
-	assert_string_equal(slug(&sb, "café_zoë"), "café_zoë");
-	assert_string_equal(slug(&sb, "with\xe2\x80\xaespace"), "with-space");	/* U+202E */
-	assert_null(slug(&sb, ".."));
-	assert_null(slug(&sb, ""));
-	assert_string_equal(slug(&sb, "%2e%2e%2f"), "2e-2e-2f");
-	memset(longname, 'a', sizeof(longname) - 1);
-	longname[sizeof(longname) - 1] = '\0';
-	assert_int_equal(strlen(slug(&sb, longname)), 200);
-	strbuf_release(&sb);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(positions_count_characters),
 		cmocka_unit_test(escaping),
-		cmocka_unit_test(slugs_cannot_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
