@@ -6,84 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- what to load ------------------------------------------------------- */
-
-static bool is_join(const struct collection_cfg *c, const char *name)
-{
-	for (size_t i = 0; i < c->njoins; i++)
-		if (!strcmp(c->joins[i].name, name))
-			return true;
-	return false;
-}
-
-static void need_col(struct snapshot_need **needs, size_t *n, size_t *alloc,
-		     const char *table, const char *col, struct arena *a)
-{
-	struct snapshot_need *nd = NULL;
-
-	(void)a;
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*needs)[i].table, table))
-			nd = &(*needs)[i];
-	if (!nd) {
-		ALLOC_GROW(*needs, *n + 1, *alloc);
-		nd = &(*needs)[(*n)++];
-		nd->table = table;
-		nd->cols = NULL;
-		nd->ncols = 0;
-	}
-	for (size_t i = 0; i < nd->ncols; i++)
-		if (!strcmp(nd->cols[i], col))
-			return;
-	nd->cols = xrealloc(nd->cols, (nd->ncols + 1) * sizeof(*nd->cols));
-	nd->cols[nd->ncols++] = col;
-}
-
-size_t collections_needs(const struct collection_cfg *cs, size_t n,
-			 struct snapshot_need **out, struct arena *a)
-{
-	struct snapshot_need *needs = NULL, *res;
-	size_t nn = 0, alloc = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct collection_cfg *c = &cs[i];
-		const struct cond *lists[] = { c->where, c->private_when, c->list_where };
-		const size_t counts[] = { c->nwhere, c->nprivate_when, c->nlist_where };
-
-		need_col(&needs, &nn, &alloc, c->table, c->key, a);
-		for (size_t k = 0; k < c->nfields; k++)
-			if (!is_join(c, c->fields[k].name))
-				need_col(&needs, &nn, &alloc, c->table, c->fields[k].name, a);
-		for (size_t l = 0; l < 3; l++)
-			for (size_t k = 0; k < counts[l]; k++)
-				if (!is_join(c, lists[l][k].col))
-					need_col(&needs, &nn, &alloc, c->table, lists[l][k].col, a);
-		for (size_t k = 0; k < c->njoins; k++) {
-			need_col(&needs, &nn, &alloc, c->joins[k].table, c->joins[k].match, a);
-			need_col(&needs, &nn, &alloc, c->joins[k].table, c->joins[k].column, a);
-		}
-		for (size_t k = 0; k < c->nbelongs; k++)
-			need_col(&needs, &nn, &alloc, c->table, c->belongs[k].fields[0], a);
-		for (size_t k = 0; k < c->nhas_many; k++)
-			for (size_t m = 0; m < n; m++)
-				if (!strcmp(cs[m].name, c->has_many[k].collection))
-					for (size_t f = 0; f < c->has_many[k].nfields; f++)
-						need_col(&needs, &nn, &alloc, cs[m].table,
-							 c->has_many[k].fields[f], a);
-	}
-	/* copy into the arena so that the caller frees nothing */
-	res = arena_alloc(a, (nn + 1) * sizeof(*res));
-	for (size_t i = 0; i < nn; i++) {
-		res[i] = needs[i];
-		res[i].cols = arena_alloc(a, (needs[i].ncols + 1) * sizeof(*res[i].cols));
-		memcpy(res[i].cols, needs[i].cols, needs[i].ncols * sizeof(*res[i].cols));
-		free(needs[i].cols);
-	}
-	free(needs);
-	*out = res;
-	return nn;
-}
-
 /* ---- sorting ------------------------------------------------------------ */
 
 struct sortrow {
@@ -226,6 +148,22 @@ out:
 	return res;
 }
 
+/* For a labelled field, the maps templates branch on: FIELD_is.KEY is
+ * true for the row's value and false for the label's other keys, and
+ * FIELD_is._null for NULL. One map per possible answer, made once. */
+static struct value **flag_maps(struct arena *a, const struct label_cfg *lc)
+{
+	struct value **maps = arena_alloc(a, (lc->n + 2) * sizeof(*maps));
+
+	for (size_t which = 0; which < lc->n + 2; which++) {
+		maps[which] = value_map(a, lc->n + 1);
+		for (size_t k = 0; k < lc->n; k++)
+			value_map_add(a, maps[which], lc->keys[k], value_bool(a, which == k));
+		value_map_add(a, maps[which], "_null", value_bool(a, which == lc->n));
+	}
+	return maps;
+}
+
 /* The table, columns and joins of a collection; -1 after reporting a table
  * that no snapshot has. */
 static int rt_init(struct rt *x, const struct cbuild *b, const struct collection_cfg *cfg,
@@ -245,8 +183,13 @@ static int rt_init(struct rt *x, const struct cbuild *b, const struct collection
 	x->fcol = xcalloc(cfg->nfields + 1, sizeof(*x->fcol));
 	x->vals = xcalloc(cfg->nfields + 1, sizeof(*x->vals));
 	x->label_keys = xcalloc(cfg->nlabels + 1, sizeof(*x->label_keys));
-	for (size_t l = 0; l < cfg->nlabels; l++)
+	x->is_keys = xcalloc(cfg->nlabels + 1, sizeof(*x->is_keys));
+	x->flags = xcalloc(cfg->nlabels + 1, sizeof(*x->flags));
+	for (size_t l = 0; l < cfg->nlabels; l++) {
 		x->label_keys[l] = arena_printf(b->a, "%s_label", cfg->labels[l].field);
+		x->is_keys[l] = arena_printf(b->a, "%s_is", cfg->labels[l].field);
+		x->flags[l] = flag_maps(b->a, &cfg->labels[l]);
+	}
 	for (size_t f = 0; f < cfg->nfields; f++)
 		x->fcol[f] = table_col(x->t, cfg->fields[f].name);
 	x->joins = xcalloc(cfg->njoins + 1, sizeof(*x->joins));
@@ -287,6 +230,8 @@ static void rt_release(struct rt *x)
 	free(x->fcol);
 	free(x->vals);
 	free(x->label_keys);
+	free(x->is_keys);
+	free(x->flags);
 	strbuf_release(&x->scratch);
 }
 
@@ -300,19 +245,24 @@ static void add_labels(struct rt *x, struct value *v, struct value **vals, bool 
 		const struct label_cfg *lc = &cfg->labels[l];
 		const struct value *fv = vals[find_field(cfg, lc->field)];
 		const char *label = NULL;
+		size_t which = lc->n + 1;	/* another value */
 
 		if (restricted && !is_private_field(cfg, lc->field))
 			continue;
 		if (!fv || fv->type == V_NULL) {
 			label = lc->null_label;
+			which = lc->n;
 		} else if (fv->type == V_STRING) {
 			label = fv->u.s;
 			for (size_t k = 0; k < lc->n; k++)
-				if (!strcmp(lc->keys[k], fv->u.s))
+				if (!strcmp(lc->keys[k], fv->u.s)) {
 					label = lc->vals[k];
+					which = k;
+				}
 		}
 		value_map_set(a, v, x->label_keys[l],
 			      label ? value_str_nocopy(a, label, strlen(label)) : value_null(a));
+		value_map_set(a, v, x->is_keys[l], x->flags[l][which]);
 	}
 }
 

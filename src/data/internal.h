@@ -50,6 +50,10 @@ struct rt {
 	int *jcol;		/* per join: the value's column in its table */
 	struct value **vals;	/* one row's converted fields (reused) */
 	const char **label_keys;	/* "FIELD_label", made once */
+	const char **is_keys;		/* "FIELD_is" */
+	/* per label: the FIELD_is map of each key, of NULL and of any other
+	 * value (n + 2 maps), shared by every row: values are read-only */
+	struct value ***flags;
 	struct strbuf scratch;
 };
 

@@ -229,13 +229,15 @@ static int read_label(struct yread *r, const char *key, const struct ynode *k,
 	struct label_cfg *l = ud;
 	const char *text = yread_name(r, v, "labels");
 
-	(void)k;
 	if (!text)
 		return -1;
 	if (!strcmp(key, "_null")) {
 		l->null_label = text;
 		return 0;
 	}
+	if (strpbrk(key, ". \t{}"))
+		ydoc_warning(r->y, k, "labels: a template cannot name the flag %s_is.%s (a name "
+			     "holds no '.', space or brace): the label still works", l->field, key);
 	l->keys[l->n] = arena_strdup(r->a, key);
 	l->vals[l->n++] = text;
 	return 0;
@@ -450,6 +452,33 @@ static void need_field(struct yread *r, const struct collection_cfg *c, const ch
 	}
 }
 
+/* Whether pages at url (its {placeholders} filled with "x") are pages
+ * Vercel serves, or its cleanUrls or trailingSlash would send them away. */
+static void reachable(struct yread *r, const struct collection_cfg *c, const char *url,
+		      const struct srcpos *at)
+{
+	struct strbuf sample = STRBUF_INIT, loc = STRBUF_INIT;
+	const char *rule;
+
+	for (const char *p = url; *p; p++) {
+		const char *e = *p == '{' ? strchr(p, '}') : NULL;
+
+		if (e) {
+			strbuf_addch(&sample, 'x');
+			p = e;
+		} else {
+			strbuf_addch(&sample, *p);
+		}
+	}
+	rule = vercel_rule(sample.buf, &loc);
+	if (rule)
+		r->rc = diag_error_at(ydoc_diag(r->y), at, "collections.%s: Vercel's %s would "
+				      "redirect pages at '%s' (%s to %s): they could not be reached",
+				      c->name, rule, url, sample.buf, loc.buf);
+	strbuf_release(&sample);
+	strbuf_release(&loc);
+}
+
 static void check_urls(struct yread *r, const struct collection_cfg *c)
 {
 	struct diag *d = ydoc_diag(r->y);
@@ -476,6 +505,14 @@ static void check_urls(struct yread *r, const struct collection_cfg *c)
 		if (!url_ok(c->groups[k].url))
 			r->rc = diag_error_at(d, &c->groups[k].at, "collections.%s: the url '%s' must "
 					      "start and end with '/'", c->name, c->groups[k].url);
+	if (r->rc < 0)
+		return;
+	if (c->page_url)
+		reachable(r, c, c->page_url, &c->page_url_at);
+	if (c->list_url)
+		reachable(r, c, c->list_url, &c->list_url_at);
+	for (size_t k = 0; k < c->ngroups; k++)
+		reachable(r, c, c->groups[k].url, &c->groups[k].at);
 }
 
 /* Names that refer elsewhere, once every collection is read. */

@@ -39,6 +39,21 @@ static const struct mustache_tpl *layout_of(struct run *r, const struct page *pg
 	return NULL;
 }
 
+/* Whether Vercel's routing serves the page at its URL: content/Index.md
+ * would be /index/, which cleanUrls sends to /. (Rows' URLs are made so
+ * that it always does; the 404 page is served for what is missing.) */
+static bool reachable(struct run *r, const struct page *pg)
+{
+	struct strbuf loc = STRBUF_INIT;
+	const char *rule = strcmp(pg->url, "/404.html") ? vercel_rule(pg->url, &loc) : NULL;
+
+	if (rule)
+		diag_error(r->d, pg->src, 0, 0, "its URL %s would be redirected to %s by Vercel's "
+			   "%s: rename the file or give it a slug", pg->url, loc.buf, rule);
+	strbuf_release(&loc);
+	return !rule;
+}
+
 int plan_pages(struct run *r)
 {
 	const struct site *s = r->s;
@@ -59,7 +74,7 @@ int plan_pages(struct run *r)
 		const struct mustache_tpl *tpl = layout_of(r, pg);
 		struct job j;
 
-		if (!tpl) {
+		if (!tpl || !reachable(r, pg)) {
 			rc = -1;
 			continue;
 		}

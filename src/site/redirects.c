@@ -182,16 +182,35 @@ static size_t table_rows(const struct config *cfg, const struct snapshot *snap,
 	return n;
 }
 
-int redirects_build(const struct config *cfg, const struct snapshot *snap,
-		    struct slugger *slugs, bool (*served)(const void *ud, const char *path),
-		    const void *ud, size_t budget, struct arena *a, struct diag *d,
-		    struct redirects *out)
+/* One of presetgen.yaml's redirects: Vercel's own rules run first, so a
+ * source they send elsewhere never reaches it; and redirects run before
+ * files, so a source that is a page would hide it. */
+static int own_redirect_fires(const struct redirect_cfg *rd,
+			      bool (*served)(const void *ud, const char *path), const void *ud,
+			      struct diag *d)
 {
-	struct trow *rows = NULL;
-	size_t nrows, nstatic = 0, nu = 0, nkeep = 0;
-	struct redirect *keep;
+	struct strbuf loc = STRBUF_INIT;
+	const char *rule = vercel_rule(rd->from, &loc);
+	int rc = 0;
 
-	memset(out, 0, sizeof(*out));
+	if (rule)
+		rc = diag_error_at(d, &rd->at, "redirects: '%s' never fires: Vercel's %s sends it "
+				   "to %s first", rd->from, rule, loc.buf);
+	else if (served(ud, rd->from))
+		rc = diag_error_at(d, &rd->at, "redirects: '%s' is a page of the site, which the "
+				   "redirect would hide", rd->from);
+	strbuf_release(&loc);
+	return rc;
+}
+
+/* presetgen.yaml's own redirects, first in vercel.json. */
+static int own_redirects(const struct config *cfg,
+			 bool (*served)(const void *ud, const char *path), const void *ud,
+			 size_t budget, struct arena *a, struct diag *d, struct redirects *out)
+{
+	size_t nstatic = 0;
+	int rc = 0;
+
 	for (size_t i = 0; i < cfg->nredirects; i++)
 		nstatic += !cfg->redirects[i].table;
 	if (nstatic > budget)
@@ -202,32 +221,46 @@ int redirects_build(const struct config *cfg, const struct snapshot *snap,
 	for (size_t i = 0; i < cfg->nredirects; i++) {
 		const struct redirect_cfg *rd = &cfg->redirects[i];
 
-		if (!rd->table)
-			out->vercel[out->nvercel++] =
-				(struct redirect){ rd->from, rd->to, rd->permanent };
+		if (rd->table)
+			continue;
+		if (own_redirect_fires(rd, served, ud, d) < 0)
+			rc = -1;
+		out->vercel[out->nvercel++] = (struct redirect){ rd->from, rd->to, rd->permanent };
 	}
-	nrows = table_rows(cfg, snap, slugs, a, d, &rows, &out->bad);
-	if (!nrows) {
-		free(rows);
-		return 0;
-	}
-	/* one destination per source: the same pair twice is one redirect,
-	 * two destinations for one source are a conflict (the first in byte
-	 * order is kept, whatever order the rows came in) */
-	qsort(rows, nrows, sizeof(*rows), cmp_trow);
-	for (size_t i = 0; i < nrows; i++) {
+	return rc;
+}
+
+/* One destination per source: the same pair twice is one redirect, two
+ * destinations for one source are a conflict (the first in byte order is
+ * kept, whatever order the rows came in). Returns the rows kept. */
+static size_t one_per_source(struct trow *rows, size_t n, struct diag *d, size_t *bad)
+{
+	size_t nu = 0;
+
+	qsort(rows, n, sizeof(*rows), cmp_trow);
+	for (size_t i = 0; i < n; i++) {
 		if (nu && !strcmp(rows[nu - 1].from, rows[i].from)) {
 			if (strcmp(rows[nu - 1].to, rows[i].to)) {
 				cell_warning(d, rows[i].t, rows[i].row, 0, "'%s' already redirects to "
 					     "'%s': this row's '%s' is left out", rows[i].from,
 					     rows[nu - 1].to, rows[i].to);
-				out->bad++;
+				(*bad)++;
 			}
 			continue;
 		}
 		rows[nu++] = rows[i];
 	}
-	keep = arena_alloc(a, (nu + 1) * sizeof(*keep));
+	return nu;
+}
+
+/* The rows whose source is no page and whose chain ends at one, each
+ * going straight to that page. */
+static size_t follow(const struct trow *rows, size_t nu,
+		     bool (*served)(const void *ud, const char *path), const void *ud,
+		     struct redirects *out, struct redirect *keep)
+{
+	size_t nkeep = 0;
+
 	for (size_t i = 0; i < nu; i++) {
 		const char *to = rows[i].to;
 		bool mine = false;
@@ -252,20 +285,41 @@ int redirects_build(const struct config *cfg, const struct snapshot *snap,
 		}
 		keep[nkeep++] = (struct redirect){ rows[i].from, to, rows[i].permanent };
 	}
+	return nkeep;
+}
+
+int redirects_build(const struct config *cfg, const struct snapshot *snap,
+		    struct slugger *slugs, bool (*served)(const void *ud, const char *path),
+		    const void *ud, size_t budget, struct arena *a, struct diag *d,
+		    struct redirects *out)
+{
+	struct trow *rows = NULL;
+	struct redirect *keep, *v;
+	size_t nrows, nu, nkeep, room, nv;
+
+	memset(out, 0, sizeof(*out));
+	if (own_redirects(cfg, served, ud, budget, a, d, out) < 0)
+		return -1;
+	nrows = table_rows(cfg, snap, slugs, a, d, &rows, &out->bad);
+	if (!nrows) {
+		free(rows);
+		return 0;
+	}
+	nu = one_per_source(rows, nrows, d, &out->bad);
+	keep = arena_alloc(a, (nu + 1) * sizeof(*keep));
+	nkeep = follow(rows, nu, served, ud, out, keep);
 	free(rows);
 	out->from_tables = nkeep;
 	/* in source order; what vercel.json cannot hold becomes pages */
-	{
-		size_t room = budget - out->nvercel, nv = nkeep < room ? nkeep : room;
-		struct redirect *v = arena_alloc(a, (out->nvercel + nv + 1) * sizeof(*v));
-
-		memcpy(v, out->vercel, out->nvercel * sizeof(*v));
-		memcpy(v + out->nvercel, keep, nv * sizeof(*v));
-		out->vercel = v;
-		out->nvercel += nv;
-		out->pages = keep + nv;
-		out->npages = nkeep - nv;
-	}
+	room = budget - out->nvercel;
+	nv = nkeep < room ? nkeep : room;
+	v = arena_alloc(a, (out->nvercel + nv + 1) * sizeof(*v));
+	memcpy(v, out->vercel, out->nvercel * sizeof(*v));
+	memcpy(v + out->nvercel, keep, nv * sizeof(*v));
+	out->vercel = v;
+	out->nvercel += nv;
+	out->pages = keep + nv;
+	out->npages = nkeep - nv;
 	return 0;
 }
 
