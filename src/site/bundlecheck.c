@@ -1,7 +1,8 @@
 /* `presetgen check --bundle DIR` on a built bundle: every page parses as
  * HTML (libxml2), every internal link and asset reference names a file of
- * the bundle, every XML file (sitemap, feed) is well-formed, every redirect
- * in vercel.json goes to a file without hiding one. */
+ * the bundle, every XML file (sitemap, feed) is well-formed; and (with
+ * bundleroutes.c) every file, sitemap <loc> and redirect replayed through
+ * Vercel's routing ends at its own file. */
 #include "internal.h"
 
 #include <errno.h>
@@ -17,36 +18,8 @@ struct bc {
 	const char *page;
 	struct diag *d;
 	int errors;
+	struct bundle_view *view;	/* files and redirects, for links */
 };
-
-/* Whether an internal URL path names a file of the bundle, as Vercel would
- * serve it with cleanUrls and trailingSlash: /x/ is x/index.html, /x is
- * x.html or x/index.html. */
-static bool resolves(const char *dir, const char *url, size_t n)
-{
-	struct strbuf p = STRBUF_INIT;
-	bool ok;
-
-	strbuf_addf(&p, "%s%.*s", dir, (int)n, url);
-	if (n && url[n - 1] == '/') {
-		strbuf_adds(&p, "index.html");
-		ok = path_exists(p.buf);
-	} else {
-		ok = path_exists(p.buf) && !is_dir(p.buf);
-		if (!ok) {
-			size_t base = p.len;
-
-			strbuf_adds(&p, ".html");
-			ok = path_exists(p.buf);
-			p.len = base;
-			p.buf[base] = '\0';
-			strbuf_adds(&p, "/index.html");
-			ok = ok || path_exists(p.buf);
-		}
-	}
-	strbuf_release(&p);
-	return ok;
-}
 
 static void check_url(struct bc *c, xmlNode *n, const char *v)
 {
@@ -58,7 +31,7 @@ static void check_url(struct bc *c, xmlNode *n, const char *v)
 		return;	/* external, relative to the page, or a fragment */
 	while (v[q] && v[q] != '?' && v[q] != '#' && v[q] != ' ')
 		q++;
-	if (!resolves(c->dir, v, q)) {
+	if (!bundle_link_ok(c->view, v, q)) {
 		diag_error(c->d, c->page, (unsigned)xmlGetLineNo(n), 0,
 			   "the link '%.*s' resolves to no file of the bundle", (int)q, v);
 		c->errors++;
@@ -141,7 +114,8 @@ static void check_manifest_srcs(struct bc *c, json_t *v)
 			const char *s = json_string_value(x);
 
 			if (!strcmp(key, "src") && s) {
-				if (s[0] == '/' && s[1] != '/' && !resolves(c->dir, s, strcspn(s, "?#"))) {
+				if (s[0] == '/' && s[1] != '/' &&
+				    !bundle_link_ok(c->view, s, strcspn(s, "?#"))) {
 					diag_error(c->d, c->page, 0, 0, "the icon '%s' resolves to no "
 						   "file of the bundle", s);
 					c->errors++;
@@ -156,68 +130,16 @@ static void check_manifest_srcs(struct bc *c, json_t *v)
 	}
 }
 
-/* A path with nothing path-to-regexp would read as a pattern. */
-static bool literal(const char *s)
-{
-	return s[0] == '/' && !strpbrk(s, ":()*+?{}[]\\|^$");
-}
-
-/* vercel.json's redirects with literal paths: the destination is a file of
- * the bundle, and the source is not (Vercel redirects before it serves
- * files, so a source that is a page would hide it). */
-static void check_redirects(struct bc *c)
-{
-	struct strbuf path = STRBUF_INIT;
-	json_error_t err;
-	json_t *root, *rs;
-
-	strbuf_addf(&path, "%s/vercel.json", c->dir);
-	if (!path_exists(path.buf)) {
-		strbuf_release(&path);
-		return;
-	}
-	root = json_load_file(path.buf, 0, &err);
-	if (!root) {
-		diag_error(c->d, path.buf, (unsigned)err.line, (unsigned)err.column, "%s", err.text);
-		c->errors++;
-		strbuf_release(&path);
-		return;
-	}
-	rs = json_object_get(root, "redirects");
-	for (size_t i = 0; i < json_array_size(rs); i++) {
-		const char *from = json_string_value(json_object_get(json_array_get(rs, i), "source"));
-		const char *to = json_string_value(json_object_get(json_array_get(rs, i), "destination"));
-
-		if (!from || !to) {
-			diag_error(c->d, path.buf, 0, 0, "redirects[%zu]: expected a source and a "
-				   "destination", i);
-			c->errors++;
-			continue;
-		}
-		if (literal(to) && !resolves(c->dir, to, strcspn(to, "?#"))) {
-			diag_error(c->d, path.buf, 0, 0, "redirects[%zu]: '%s' goes to '%s', which "
-				   "resolves to no file of the bundle", i, from, to);
-			c->errors++;
-		}
-		if (literal(from) && resolves(c->dir, from, strlen(from))) {
-			diag_error(c->d, path.buf, 0, 0, "redirects[%zu]: '%s' is a file of the "
-				   "bundle, which the redirect would hide", i, from);
-			c->errors++;
-		}
-	}
-	json_decref(root);
-	strbuf_release(&path);
-}
-
 int bundle_check(const char *dir, struct diag *d, size_t *pages)
 {
-	struct bc c = { dir, NULL, d, 0 };
+	struct bc c = { dir, NULL, d, 0, NULL };
 	char **files;
 	long n = list_files_all(dir, &files);
 
 	*pages = 0;
 	if (n < 0)
 		return diag_error(d, dir, 0, 0, "cannot read the bundle: %s", strerror(errno));
+	c.view = bundle_view_new(dir, files, n, d);
 	for (long i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
 		char *buf;
@@ -270,7 +192,8 @@ int bundle_check(const char *dir, struct diag *d, size_t *pages)
 		strbuf_release(&path);
 	}
 	xmlSetStructuredErrorFunc(NULL, NULL);
+	bundle_routes(c.view);
+	c.errors += bundle_view_free(c.view);
 	free_list(files, n);
-	check_redirects(&c);
 	return c.errors ? -1 : 0;
 }

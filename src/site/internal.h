@@ -297,6 +297,18 @@ struct route {
 void vercel_route(const char *path, const struct redirect *rd, size_t nrd,
 		  bool (*exists)(void *ud, const char *file), void *ud, struct route *out);
 
+/* check --bundle's view of a bundle: its files and vercel.json's redirects
+ * (bundleroutes.c). */
+struct bundle_view;
+
+struct bundle_view *bundle_view_new(const char *dir, char **files, long n, struct diag *d);
+/* Frees v; returns how many errors it reported. */
+int bundle_view_free(struct bundle_view *v);
+/* Whether an internal link reaches a file (a redirect or two allowed). */
+bool bundle_link_ok(struct bundle_view *v, const char *path, size_t n);
+/* Replays every file, sitemap <loc> and redirect through the routing. */
+void bundle_routes(struct bundle_view *v);
+
 /* ---- archives (archive.c, libarchive) ------------------------------------------ */
 
 /* Writes the tree dir into path (through a temporary file and a rename),
