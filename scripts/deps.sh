@@ -67,6 +67,12 @@ if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -d tests/vercel/node_modules/@vercel/routing
 	echo "deps: npm ci in tests/vercel" >&2
 	npm ci --prefix tests/vercel --no-audit --no-fund >&2
 fi
+# tests: axe-core and playwright-core (which drives Debian's Chromium; it
+# downloads no browser), pinned by tests/axe/package-lock.json
+if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -d tests/axe/node_modules/axe-core ]; then
+	echo "deps: npm ci in tests/axe" >&2
+	npm ci --prefix tests/axe --ignore-scripts --no-audit --no-fund >&2
+fi
 # tests: the W3C Nu Html Checker (vnu.jar), pinned by tests/vnu/package-lock.json;
 # its install script would fetch a Java runtime, Debian's is used instead
 if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -f tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar ]; then

@@ -53,11 +53,13 @@ for variant in "" asan; do
 	suite "end to end$tag" sh tests/e2e/run.sh "$bin"
 	suite "snapshots$tag" env SKIP_CHROMIUM="$variant" sh tests/e2e/snapshots.sh "$bin" "$B/snapshot-facts"
 	suite "bundle$tag" sh tests/e2e/bundle.sh "$bin"
+	suite "routing and slugs$tag" sh tests/e2e/routing.sh "$bin"
 	suite "pathological$tag" sh tests/pathological/run.sh "$bin" "$B/benchgen"
 	# the W3C checker looks at output, which is the same in both builds;
 	# killing builds tests the signal path, which ASan does not change
 	if [ -z "$variant" ]; then
 		suite "html (W3C Nu checker)" sh tests/e2e/html.sh "$bin"
+		suite "accessibility (axe-core)" sh tests/e2e/axe.sh "$bin"
 		suite "kill (SIGTERM, SIGINT)" sh tests/e2e/kill.sh "$bin" "$B/benchgen"
 	fi
 done

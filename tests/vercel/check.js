@@ -2,6 +2,8 @@
 // top-level keys, the schemas routing-utils exports, pattern compilation,
 // the route count, and the headers that given paths receive.
 //   node check.js DIST/vercel.json PATH=KEY:VALUE... PATH->STATUS LOCATION...
+//                 PATH->200 (no redirect: the bundle's file serves it)
+//                 sitemap=DIST (every <loc> of DIST's sitemaps ->200, and its file exists)
 // Prints TAP lines.
 'use strict';
 const fs = require('fs');
@@ -83,10 +85,31 @@ function headersFor(path) {
   }
   return out;
 }
+// The file the filesystem phase serves for a path: /x/ is x/index.html.
+function fileFor(dist, path) {
+  const p = decodeURIComponent(path);
+  return require('path').join(dist, p.endsWith('/') ? p + 'index.html' : p);
+}
+
 for (const spec of process.argv.slice(3)) {
+  if (spec.startsWith('sitemap=')) {
+    const dist = spec.slice(8);
+    const locs = [];
+    for (const f of fs.readdirSync(dist).filter((x) => /^sitemap.*\.xml$/.test(x)))
+      for (const m of fs.readFileSync(`${dist}/${f}`, 'utf8').matchAll(/<url>\s*<loc>([^<]*)<\/loc>/g))
+        locs.push(new URL(m[1].replace(/&amp;/g, '&')).pathname);
+    const bad = locs.filter((p) => headersFor(p).redirect || !fs.existsSync(fileFor(dist, p)));
+    ok(locs.length > 0 && bad.length === 0, `every sitemap <loc> (${locs.length}) is served with 200 by its own file`,
+      bad.slice(0, 5).map((p) => `${p}: ${JSON.stringify(headersFor(p))}`).join('; '));
+    continue;
+  }
   if (spec.includes('->')) {
     const [path, want] = spec.split('->');
     const got = headersFor(path);
+    if (want === '200') {
+      ok(!got.redirect, `${path} is not redirected`, JSON.stringify(got));
+      continue;
+    }
     ok(`${got.redirect} ${got.location}` === want, `${path} is redirected: ${want}`, JSON.stringify(got));
     continue;
   }
