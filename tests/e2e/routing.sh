@@ -41,6 +41,12 @@ tr -d ' \n' <dist/vercel.json | grep -q '"source":"/u/old_index/","destination":
 	ok "a rename to index goes to /u/index-/" ||
 	notok "a rename to index goes to /u/index-/" "$(grep -A2 old_index dist/vercel.json)"
 
+# the same with the handle written Index: the same page
+sed 's/"handle": "index"/"handle": "Index"/' "$SNAP" >"$TMP/Index.json"
+"$BIN" build -q --snapshot "$TMP/Index.json" --out "$TMP/Index" 2>/dev/null
+[ -f "$TMP/Index/u/index-/index.html" ] && [ ! -e "$TMP/Index/u/index" ] &&
+	ok "handle Index: the same page, /u/index-/" || notok "handle Index: the same page, /u/index-/" "$(ls "$TMP/Index/u")"
+
 # ---- Vercel's routing-utils and check --bundle ----------------------------------------
 if [ -d "$ROOT/tests/vercel/node_modules/@vercel/routing-utils" ] && command -v node >/dev/null; then
 	node "$CHECK" dist/vercel.json "/u/index-/->200" "/u/index-html/->200" "/u/page/->200" \
