@@ -331,7 +331,9 @@ static int admit(struct rt *x, size_t r, struct crow *cr, struct sortrow *s)
 	cr->row = r;
 	cr->restricted = cfg->has_private && conds_pass(x, r, cfg->private_when, cfg->nprivate_when);
 	cr->lastmod = INT64_MIN;
-	v = value_map(a, cfg->nfields + cfg->nlabels + cfg->nbelongs + 2 * cfg->nhas_many + 4);
+	/* fields, private, FIELD_label and FIELD_is, url and permalink,
+	 * relations, counts and groups: room for all, or the map is copied */
+	v = value_map(a, cfg->nfields + 2 * cfg->nlabels + cfg->nbelongs + 2 * cfg->nhas_many + 4);
 	for (size_t f = 0; f < cfg->nfields; f++)
 		/* field names are distinct (keys of one mapping) */
 		if (!cr->restricted || is_private_field(cfg, cfg->fields[f].name))
