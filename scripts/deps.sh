@@ -14,6 +14,8 @@ zlib:zlib1g-dev
 libarchive:libarchive-dev
 libutf8proc:libutf8proc-dev
 icu-i18n:libicu-dev
+libpng:libpng-dev
+stb:libstb-dev
 cmocka:libcmocka-dev
 "
 missing=""

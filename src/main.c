@@ -17,6 +17,7 @@ static const char *const main_usage[] = {
 	"  build     build the site into a static bundle (dist/)",
 	"  check     check the site's configuration, templates and content",
 	"  render    render one Mustache template with a JSON or YAML context",
+	"  mobile    make the app's release: app.json, eas.json and icons (release/)",
 	"",
 	"presetgen --version prints the version; presetgen COMMAND --help the",
 	"options of a command. Exit codes: 0 success, 1 wrong input, 2 usage",
@@ -31,6 +32,7 @@ static const struct command {
 	{ "build", cmd_build },
 	{ "check", cmd_check },
 	{ "render", cmd_render },
+	{ "mobile", cmd_mobile },
 };
 
 int main(int argc, char **argv)

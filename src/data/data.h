@@ -109,6 +109,12 @@ struct value *json_to_value(const char *path, const char *src, size_t len,
 /* Parses JSON text without reporting; NULL if it does not parse. */
 struct value *json_to_value_quiet(const char *src, size_t len, struct arena *a);
 
+/* Finds the value at path (n keys of nested objects) in JSON text that
+ * parses: its first byte at *start, the byte after it at *end. Returns -1
+ * when there is no such value. */
+int json_locate(const char *src, size_t len, const char *const *path, size_t n,
+		size_t *start, size_t *end);
+
 /* ---- YAML documents (libyaml) ---------------------------------------------- */
 
 struct ydoc;		/* a loaded document, with positions */
@@ -212,6 +218,45 @@ const char *yread_name(struct yread *r, const struct ynode *n, const char *what)
 const char **yread_strings(struct yread *r, const struct ynode *n, const char *what,
 			   size_t *count, bool pg_bools);
 void yread_pos(struct yread *r, const struct ynode *n, struct srcpos *out);
+
+/* ---- environments.ENV.public: what the public may see, and secrets ----------- */
+
+/* Whether an environment variable's name says it holds a secret
+ * (SECRET, SERVICE_ROLE, TOKEN, PASSWORD, PRIVATE). */
+bool secret_name(const char *name);
+/* A variable's value in environ ("NAME=VALUE", NULL-terminated), or NULL. */
+const char *env_get(char *const *environ, const char *name);
+/* Whether v is a Supabase service_role key (a JWT whose role says so). */
+bool service_role_key(const char *v);
+
+/* public: {name: VARIABLE} or {name: {env: VARIABLE, default: VALUE}}. */
+struct public_vars {
+	const char *what;		/* "environments.production.public" */
+	const char **names;		/* env.public.NAME, extra.NAME */
+	const char **vars;		/* read from these variables, */
+	const char **defaults;		/* else these (NULL: none) */
+	struct srcpos *at;
+	size_t n;
+};
+
+/* Reads the mapping; a variable whose name says secret, or a default that
+ * is a service_role key, is an error. */
+int yread_public(struct yread *r, const struct ynode *v, struct public_vars *p,
+		 const char *what);
+/* The values (NULL where neither the variable nor a default gives one),
+ * in arena a. A value that is a service_role key is an error. */
+int public_resolve(const struct public_vars *p, char *const *environ, struct diag *d,
+		   struct arena *a, const char ***values);
+
+/* The environment's secrets: variables whose names say so. */
+struct secrets {
+	const char **names, **values;
+	size_t n;
+};
+
+void secrets_find(struct secrets *s, char *const *environ, struct arena *a);
+/* The name of a secret whose value data holds, or NULL. */
+const char *secrets_leak(const struct secrets *s, const void *data, size_t len);
 
 /* ---- snapshots: tables exported from PostgreSQL -------------------------------- */
 

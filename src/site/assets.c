@@ -67,7 +67,7 @@ static char *hashed_name(const char *logical, const void *data, size_t len)
 
 const struct asset *assets_find(const struct assets *as, const char *logical)
 {
-	/* sorted by logical name (list_files sorts): binary search */
+	/* sorted by logical name: binary search */
 	size_t lo = 0, hi = as->n;
 
 	while (lo < hi) {
@@ -376,27 +376,62 @@ static int compute(struct assets *as, size_t i, struct diag *d)
 	return 0;
 }
 
-int assets_load(struct assets *as, int dirfd, struct diag *d)
+static int by_logical(const void *x, const void *y)
 {
-	char **files;
+	return strcmp(((const struct asset *)x)->logical, ((const struct asset *)y)->logical);
+}
+
+static bool skipped(const char *logical, const char *const *skip, size_t nskip)
+{
+	for (size_t i = 0; i < nskip; i++)
+		if (skip[i] && !strncmp(skip[i], "assets/", 7) && !strcmp(skip[i] + 7, logical))
+			return true;
+	return false;
+}
+
+int assets_load(struct assets *as, int dirfd, struct asset_src *gen, size_t ngen,
+		const char *const *skip, size_t nskip, struct diag *d)
+{
+	char **files = NULL;
 	long n = list_files_at(dirfd, "assets", NULL, &files);
 	int rc = 0;
 
 	memset(as, 0, sizeof(*as));
+	if (n < 0 && errno != ENOENT)
+		rc = diag_syserror(d, "assets", "cannot list: %s", strerror(errno));
 	if (n < 0)
-		return errno == ENOENT ? 0 : diag_syserror(d, "assets", "cannot list: %s", strerror(errno));
-	as->a = xcalloc((size_t)n + 1, sizeof(*as->a));
-	as->n = (size_t)n;
+		n = 0;
+	as->a = xcalloc((size_t)n + ngen + 1, sizeof(*as->a));
 	for (long i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
+		struct asset *a;
 
-		as->a[i].logical = files[i];
+		if (skipped(files[i], skip, nskip)) {
+			free(files[i]);
+			continue;
+		}
+		a = &as->a[as->n++];
+		a->logical = files[i];
 		strbuf_addf(&path, "assets/%s", files[i]);
-		if (read_file_at(dirfd, path.buf, &as->a[i].data, &as->a[i].len) < 0)
+		if (read_file_at(dirfd, path.buf, &a->data, &a->len) < 0)
 			rc = diag_syserror(d, path.buf, "cannot read: %s", strerror(errno));
+		for (size_t g = 0; g < ngen; g++)
+			if (!strcmp(gen[g].logical, files[i]))
+				rc = diag_error(d, path.buf, 0, 0, "presetgen makes this file from "
+						"the icon source (presetgen.yaml icon:); remove it "
+						"or rename it");
 		strbuf_release(&path);
 	}
 	free(files);	/* the names now belong to the assets */
+	for (size_t g = 0; g < ngen; g++) {
+		struct asset *a = &as->a[as->n++];
+
+		a->logical = gen[g].logical;
+		a->data = gen[g].data;
+		a->len = gen[g].len;
+	}
+	/* assets_find searches by name */
+	qsort(as->a, as->n, sizeof(*as->a), by_logical);
 	/* every asset, even after one fails, so that one run reports every
 	 * broken reference (each once: a failed asset is not worked out again) */
 	for (size_t i = 0; rc != -1 && i < as->n; i++)

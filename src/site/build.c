@@ -16,44 +16,10 @@ bool site_env_known(const char *name)
 	return env_lookup(name) >= 0;
 }
 
-static const char *getenv_in(char *const *environ, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (char *const *e = environ; e && *e; e++)
-		if (!strncmp(*e, name, n) && (*e)[n] == '=')
-			return *e + n + 1;
-	return NULL;
-}
-
-/* The environment's secrets: variables whose names say so, with values long
- * enough that finding one in a file is no accident. Copied into the site. */
-static void find_secrets(struct site *s, char *const *environ)
-{
-	size_t n = 0;
-
-	for (char *const *e = environ; e && *e; e++)
-		n++;
-	s->secret_names = arena_alloc(&s->arena, (n + 1) * sizeof(*s->secret_names));
-	s->secret_values = arena_alloc(&s->arena, (n + 1) * sizeof(*s->secret_values));
-	for (char *const *e = environ; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		char *name;
-
-		if (!eq || strlen(eq + 1) < 6)
-			continue;
-		name = arena_strndup(&s->arena, *e, (size_t)(eq - *e));
-		if (!secret_name(name))
-			continue;
-		s->secret_names[s->nsecrets] = name;
-		s->secret_values[s->nsecrets++] = arena_strdup(&s->arena, eq + 1);
-	}
-}
-
 /* SOURCE_DATE_EPOCH when set, so that builds are reproducible; else now. */
 static int reference_time(struct site *s, char *const *environ)
 {
-	const char *v = getenv_in(environ, "SOURCE_DATE_EPOCH");
+	const char *v = env_get(environ, "SOURCE_DATE_EPOCH");
 	char *end;
 	long long t;
 
@@ -69,19 +35,6 @@ static int reference_time(struct site *s, char *const *environ)
 	s->now = (int64_t)t * 1000000;
 	s->epoch_set = true;
 	return 0;
-}
-
-/* The values of the variables environments.ENV.public names. */
-static void public_values(struct site *s, char *const *environ)
-{
-	const struct env_config *e = &s->cfg.env[s->env];
-
-	s->public_values = arena_alloc(&s->arena, (e->npublic + 1) * sizeof(*s->public_values));
-	for (size_t i = 0; i < e->npublic; i++) {
-		const char *v = getenv_in(environ, e->public_vars[i]);
-
-		s->public_values[i] = v ? arena_strdup(&s->arena, v) : NULL;
-	}
 }
 
 static int load_templates(struct site *s)
@@ -123,6 +76,22 @@ static int load_templates(struct site *s)
 		}
 	}
 	free_list(files, n);
+	return rc;
+}
+
+/* assets/ and the icons made from presetgen.yaml's icon: source (which
+ * is an input, not an asset to publish). */
+static int load_assets(struct site *s)
+{
+	const struct icon_config *ic = &s->cfg.icon;
+	const char *skip[] = { ic->source, ic->foreground, ic->background_image, ic->monochrome };
+	struct asset_src *gen;
+	size_t ngen;
+	int rc = site_icons(s, &gen, &ngen);
+
+	if (assets_load(&s->assets, s->rootfd, gen, ngen, skip, ARRAY_SIZE(skip), s->d) < 0)
+		rc = -1;
+	free(gen);
 	return rc;
 }
 
@@ -182,7 +151,7 @@ static int load_files(struct site *s, const struct site_inputs *in)
 			 &s->arena, s->d) < 0)
 		rc = -1;
 	/* pages need the assets' final names, in check as in build */
-	if (assets_load(&s->assets, s->rootfd, s->d) < 0)
+	if (load_assets(s) < 0)
 		rc = -1;
 	return rc;
 }
@@ -221,12 +190,13 @@ struct site *site_load(const struct site_inputs *in, struct diag *d, struct site
 		site_free(s);
 		return NULL;
 	}
-	find_secrets(s, in->environ);
+	secrets_find(&s->secrets, in->environ, &s->arena);
 	rc = load_files(s, in);
 	if (!rc) {
 		s->tz = tz_find(s->cfg.time_zone);
 		rc = reference_time(s, in->environ);
-		public_values(s, in->environ);
+		rc |= public_resolve(&s->cfg.env[s->env].pub, in->environ, s->d, &s->arena,
+				     &s->public_values);
 	}
 	res->t_read = clock_seconds() - s->t0;
 	if (!rc) {
@@ -256,6 +226,7 @@ void site_free(struct site *s)
 	slugger_free(s->slugs);
 	collections_free(s->colls, s->ncolls);
 	assets_release(&s->assets);
+	free(s->favicon);
 	snapshot_release(&s->snap);
 	if (s->rootfd >= 0)
 		close(s->rootfd);

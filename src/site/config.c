@@ -19,16 +19,6 @@ int env_lookup(const char *name)
 	return -1;
 }
 
-bool secret_name(const char *name)
-{
-	static const char *const marks[] = { "SECRET", "SERVICE_ROLE", "TOKEN", "PASSWORD", "PRIVATE" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
-		if (strcasestr(name, marks[i]))
-			return true;
-	return false;
-}
-
 /* A scalar that is not null, or NULL after "expected a string for 'what'". */
 static const char *scalar(struct yread *r, const struct ynode *v, const char *what)
 {
@@ -174,38 +164,12 @@ static int read_connect(struct yread *r, const struct ynode *v, void *base, cons
 	return rc;
 }
 
-static int read_public_pair(struct yread *r, const char *name, const struct ynode *k,
-			    const struct ynode *vn, void *ud)
-{
-	struct env_config *e = ud;
-	const char *var = ynode_scalar(vn);
-
-	(void)k;
-	if (!var || ynode_is_null(vn))
-		return ydoc_error(r->y, vn, "expected name: ENVIRONMENT_VARIABLE in '%s'",
-				  "public");
-	if (secret_name(var))
-		return ydoc_error(r->y, vn, "'%s' names a secret (its name holds SECRET, "
-				  "SERVICE_ROLE, TOKEN, PASSWORD or PRIVATE): it can never be public",
-				  var);
-	e->public_names[e->npublic] = arena_strdup(r->a, name);
-	e->public_vars[e->npublic++] = arena_strdup(r->a, var);
-	return 0;
-}
-
 /* public: {name: ENV_VAR}: values templates may show as env.public.name */
 static int read_public(struct yread *r, const struct ynode *v, void *base, const char *what)
 {
 	struct env_config *e = base;
-	size_t cnt;
 
-	if (ynode_type(v) != YN_MAP)
-		return ydoc_error(r->y, v, "expected a mapping of name: ENVIRONMENT_VARIABLE for "
-				  "'%s'", what);
-	cnt = ynode_count(v) + 1;
-	e->public_names = arena_alloc(r->a, cnt * sizeof(*e->public_names));
-	e->public_vars = arena_alloc(r->a, cnt * sizeof(*e->public_vars));
-	return yread_each(r, v, what, read_public_pair, e);
+	return yread_public(r, v, &e->pub, what);
 }
 
 static const struct ykey env_keys[] = {
@@ -288,6 +252,20 @@ static int read_site(struct yread *r, const struct ynode *v, void *base, const c
 	return yread_map(r, v, what, site_keys, ARRAY_SIZE(site_keys), base);
 }
 
+static int read_icon(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	struct config *cfg = base;
+
+	return icon_config_read(r, v, &cfg->icon, what);
+}
+
+/* mobile: is `presetgen mobile`'s, which reads and checks it. */
+static int skip_mobile(struct yread *r, const struct ynode *v, void *base, const char *what)
+{
+	(void)r, (void)v, (void)base, (void)what;
+	return 0;
+}
+
 static const struct ykey top_keys[] = {
 	{ .name = "site", .type = YK_CALL, .fn = read_site, .required = true },
 	{ .name = "environments", .type = YK_CALL, .fn = read_envs, .required = true },
@@ -296,6 +274,8 @@ static const struct ykey top_keys[] = {
 	{ .name = "feed", .type = YK_CALL, .fn = read_feed },
 	{ .name = "redirects", .type = YK_CALL, .fn = read_redirects,
 	  .at = offsetof(struct config, redirects_at) + 1 },
+	{ .name = "icon", .type = YK_CALL, .fn = read_icon },
+	{ .name = "mobile", .type = YK_CALL, .fn = skip_mobile },
 };
 
 /* What refers to something else in the file, once it has all been read. */

@@ -161,14 +161,14 @@ struct value *env_value(struct run *r)
 	struct arena *a = &r->arena;
 	const struct site *s = r->s;
 	const struct env_config *e = &s->cfg.env[s->env];
-	struct value *v = value_map(a, 4), *pub = value_map(a, e->npublic);
+	struct value *v = value_map(a, 4), *pub = value_map(a, e->pub.n);
 
 	value_map_set(a, v, "name", value_str(a, env_names[s->env]));
 	value_map_set(a, v, "base_url", value_str(a, r->base_url));
 	value_map_set(a, v, "index", value_bool(a, e->index));
 	/* the values pages may embed, from the variables presetgen.yaml names */
-	for (size_t i = 0; i < e->npublic; i++)
-		value_map_set(a, pub, e->public_names[i], str_or_null(a, s->public_values[i]));
+	for (size_t i = 0; i < e->pub.n; i++)
+		value_map_set(a, pub, e->pub.names[i], str_or_null(a, s->public_values[i]));
 	value_map_set(a, v, "public", pub);
 	return v;
 }

@@ -6,6 +6,7 @@
 
 #include "site.h"
 #include "data/data.h"
+#include "icons/icons.h"
 #include "template/mustache.h"
 
 #include <pthread.h>
@@ -22,9 +23,7 @@ struct env_config {
 	bool index;		/* search engines may index the site */
 	const char **connect;	/* CSP connect-src origins (Supabase, PostHog, Sentry) */
 	size_t nconnect;
-	const char **public_names;	/* env.public.NAME in templates, */
-	const char **public_vars;	/* read from these environment variables */
-	size_t npublic;
+	struct public_vars pub;	/* env.public.NAME in templates */
 };
 
 /* One redirect, or with table one per row of a snapshot table: from and to
@@ -66,11 +65,9 @@ struct config {
 	struct redirect_cfg *redirects;
 	size_t nredirects;
 	struct srcpos redirects_at;
+	struct icon_config icon;	/* the site's icons, the app's source */
 };
 
-/* Whether an environment variable's name says it holds a secret
- * (SECRET, SERVICE_ROLE, TOKEN, PASSWORD, PRIVATE). */
-bool secret_name(const char *name);
 /* Reads path (relative to dirfd) into cfg, with strings in arena a.
  * Reports every error it finds and returns -1 if there was one. */
 int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a,
@@ -140,10 +137,20 @@ struct assets {
 	size_t n;
 };
 
-/* Reads assets/ (below dirfd) and works out every final name and body.
- * Reports errors (a reference to a missing asset, with file:line:col; a
- * cycle of @imports) and returns -1 if there were any. */
-int assets_load(struct assets *as, int dirfd, struct diag *d);
+/* An asset made by presetgen rather than read from assets/. */
+struct asset_src {
+	char *logical;		/* malloc'd; the assets take it over */
+	char *data;		/* malloc'd; the assets take it over */
+	size_t len;
+};
+
+/* Reads assets/ (below dirfd), but for the files named in skip (paths
+ * from the site's root: the icon sources), adds the ngen generated ones
+ * (taking them over), and works out every final name and body. Reports
+ * errors (a reference to a missing asset, with file:line:col; a cycle of
+ * @imports) and returns -1 if there were any. */
+int assets_load(struct assets *as, int dirfd, struct asset_src *gen, size_t ngen,
+		const char *const *skip, size_t nskip, struct diag *d);
 void assets_release(struct assets *as);
 const struct asset *assets_find(const struct assets *as, const char *logical);
 /* The manifest: {"css/site.css": "css/site.<hash>.css", ...}, sorted,
@@ -365,13 +372,17 @@ struct site {
 	int64_t now;			/* the reference time, microseconds */
 	bool epoch_set;			/* SOURCE_DATE_EPOCH was set */
 	const char **public_values;	/* per env.public name: its value, or NULL */
-	const char **secret_names;	/* environment variables that hold secrets */
-	const char **secret_values;
-	size_t nsecrets;
+	struct secrets secrets;		/* environment variables that hold secrets */
+	char *favicon;			/* favicon.ico, from the icon source, or NULL */
+	size_t favicon_len;
 	double t0;			/* when loading began */
 };
 
 struct run;
+
+/* The site's icons from presetgen.yaml's icon: (site/icons.c): *gen the
+ * hashed assets, s->favicon favicon.ico. */
+int site_icons(struct site *s, struct asset_src **gen, size_t *ngen);
 
 /* One page of a listing; its context is made when it is rendered. */
 struct listing_page {

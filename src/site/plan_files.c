@@ -196,6 +196,15 @@ int plan_assets(struct run *r)
 		assets_manifest(&r->s->assets, &sb);
 		add_data_job(r, "assets/manifest.json", &sb);
 	}
+	if (r->s->favicon) {
+		memset(&j, 0, sizeof(j));
+		j.out = "favicon.ico";
+		j.src = r->s->cfg.icon.source;
+		j.data = r->s->favicon;
+		j.len = r->s->favicon_len;
+		j.borrowed = true;
+		add_job(r, &j);
+	}
 	n = list_files_all_at(r->s->rootfd, "static", &files);
 	if (n < 0)
 		return errno == ENOENT ? 0 :

@@ -46,23 +46,20 @@ static void fail_job(struct run *r, struct job *j, struct collected *c)
 
 bool leaks_secret(const struct run *r, struct job *j, const char *data, size_t len)
 {
-	const struct site *s = r->s;
+	const char *name = secrets_leak(&r->s->secrets, data, len);
+	struct strbuf sb = STRBUF_INIT;
 
-	for (size_t i = 0; i < s->nsecrets; i++)
-		if (memmem(data, len, s->secret_values[i], strlen(s->secret_values[i]))) {
-			struct strbuf sb = STRBUF_INIT;
-
-			strbuf_addf(&sb, "the value of the secret variable %s would be written here; "
-				    "nothing was written", s->secret_names[i]);
-			j->msgs = xrealloc(j->msgs, (j->nmsgs + 1) * sizeof(*j->msgs));
-			memset(&j->msgs[j->nmsgs], 0, sizeof(*j->msgs));
-			j->msgs[j->nmsgs].kind = DIAG_ERROR;
-			j->msgs[j->nmsgs].file = xstrdup(j->out);
-			j->msgs[j->nmsgs].text = strbuf_detach(&sb, NULL);
-			j->nmsgs++;
-			return true;
-		}
-	return false;
+	if (!name)
+		return false;
+	strbuf_addf(&sb, "the value of the secret variable %s would be written here; "
+		    "nothing was written", name);
+	j->msgs = xrealloc(j->msgs, (j->nmsgs + 1) * sizeof(*j->msgs));
+	memset(&j->msgs[j->nmsgs], 0, sizeof(*j->msgs));
+	j->msgs[j->nmsgs].kind = DIAG_ERROR;
+	j->msgs[j->nmsgs].file = xstrdup(j->out);
+	j->msgs[j->nmsgs].text = strbuf_detach(&sb, NULL);
+	j->nmsgs++;
+	return true;
 }
 
 static void progress(struct run *r)
