@@ -69,6 +69,12 @@ if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -d tests/vercel/node_modules/@vercel/routing
 	echo "deps: npm ci in tests/vercel" >&2
 	npm ci --prefix tests/vercel --no-audit --no-fund >&2
 fi
+# tests: Expo's and EAS's own readers (@expo/config, @expo/eas-json,
+# @expo/prebuild-config, @expo/image-utils), pinned by tests/expo/package-lock.json
+if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -d tests/expo/node_modules/@expo/eas-json ]; then
+	echo "deps: npm ci in tests/expo" >&2
+	npm ci --prefix tests/expo --ignore-scripts --no-audit --no-fund >&2
+fi
 # tests: axe-core and playwright-core (which drives Debian's Chromium; it
 # downloads no browser), pinned by tests/axe/package-lock.json
 if [ "${DEPS_TESTS:-}" = 1 ] && [ ! -d tests/axe/node_modules/axe-core ]; then

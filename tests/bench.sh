@@ -48,3 +48,28 @@ for n in $SIZES; do
 		rm -rf "$out"
 	done
 done
+
+# presetgen mobile: the app's full icon set (--native included) against
+# the time Expo's own @expo/image-utils (through @expo/prebuild-config's
+# icon code, its cache emptied each run) takes for the same set
+R=$W/mobile
+rm -rf "$R" && mkdir -p "$R" && cp -r app.json eas assets presetgen.yaml "$R/"
+: >"$W/icons"
+for r in $(seq "$RUNS"); do
+	"$BIN" mobile -C "$R" --native --out rel | sed -n 's/.*icons in \([0-9]*\) ms, all in \([0-9]*\) ms.*/\1 \2/p' >>"$W/icons"
+done
+if command -v node >/dev/null 2>&1 && [ -d tests/expo/node_modules/@expo/image-utils ]; then
+	: >"$W/expo"
+	for r in $(seq "$RUNS"); do
+		rm -rf "$R/expo"
+		node tests/expo/check.js time "$R/expo" "$R/assets/app/icon.png" \
+			"$R/assets/app/icon-foreground.png" "$R/assets/app/icon-foreground.png" "#00876f" Preset >>"$W/expo"
+	done
+	expo=$(sort -n "$W/expo" | head -1 | awk '{ printf "%.0f ms", $1 }')
+else
+	expo="(not measured: make check installs tests/expo)"
+fi
+files=$(find "$R/rel" -type f | wc -l)
+pngs=$(find "$R/rel" -type f \( -name '*.png' -o -name '*.webp' \) | wc -l)
+sort -n "$W/icons" | head -1 | awk -v e="$expo" -v f="$files" -v p="$pngs" '{
+	printf "\nmobile icon set (--native: %d files, %d images): presetgen %d ms (whole command %d ms); @expo/image-utils %s\n", f, p, $1, $2, e }'

@@ -54,6 +54,7 @@ for variant in "" asan; do
 	suite "snapshots$tag" env SKIP_CHROMIUM="$variant" sh tests/e2e/snapshots.sh "$bin" "$B/snapshot-facts"
 	suite "bundle$tag" sh tests/e2e/bundle.sh "$bin"
 	suite "routing and slugs$tag" sh tests/e2e/routing.sh "$bin"
+	suite "mobile$tag" sh tests/e2e/mobile.sh "$bin"
 	suite "pathological$tag" sh tests/pathological/run.sh "$bin" "$B/benchgen"
 	# the W3C checker looks at output, which is the same in both builds;
 	# killing builds tests the signal path, which ASan does not change

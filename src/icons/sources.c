@@ -13,7 +13,7 @@ static int read_colour(struct yread *r, const struct ynode *v, void *base, const
 
 	if (!s || ynode_is_null(v) || !parse_colour(s, &c->background))
 		return ydoc_error(r->y, v, "expected a colour such as \"#00876f\" (#RRGGBB) for "
-				  "'%s.background', found %s%s%s", what,
+				  "'%s', found %s%s%s", what,
 				  s ? "'" : "", s ? s : ynode_describe(v), s ? "'" : "");
 	c->background_text = arena_strdup(r->a, s);
 	return 0;

@@ -83,7 +83,7 @@ static void string_rule(struct ctx *c, size_t n, const json_t *v, const char *rx
 		fail(c, n, expected, v);
 }
 
-static void value_rules(struct ctx *c, size_t n, const char *key, const json_t *v, bool platform)
+static void value_rules(struct ctx *c, size_t n, const char *key, const json_t *v)
 {
 	static const char *const semver = "^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$";
 
@@ -110,8 +110,6 @@ static void value_rules(struct ctx *c, size_t n, const char *key, const json_t *
 	else if (!strcmp(key, "autoIncrement"))
 		fail(c, n, "presetgen issues versionCode and buildNumber (cli.appVersionSource "
 		     "local); autoIncrement would change them behind its back: remove it", NULL);
-	else if (!strcmp(key, "simulator") && !platform)
-		fail(c, n, "simulator belongs under ios (EAS rejects it here)", NULL);
 	else if ((!strcmp(key, "developmentClient") || !strcmp(key, "withoutCredentials") ||
 		  !strcmp(key, "simulator")) && !json_is_boolean(v))
 		fail(c, n, "expected true or false", v);
@@ -139,7 +137,7 @@ static void platform_rules(struct ctx *c, size_t n, const json_t *obj, const cha
 		if (!listed(platform_common, key) && !listed(only, key))
 			fail(c, n + 1, "unknown key (@expo/eas-json rejects it here)", NULL);
 		else
-			value_rules(c, n + 1, key, v, true);
+			value_rules(c, n + 1, key, v);
 	}
 }
 
@@ -156,14 +154,16 @@ static void build_profile(struct ctx *c, const json_t *build, const char *name, 
 		return fail(c, 2, "expected an object (a build profile)", p);
 	json_object_foreach((json_t *)p, key, v) {
 		c->path[2] = key;
-		if (!listed(common_keys, key))
+		if (!strcmp(key, "simulator"))
+			fail(c, 3, "simulator belongs under ios (@expo/eas-json rejects it here)", NULL);
+		else if (!listed(common_keys, key))
 			fail(c, 3, "unknown key (@expo/eas-json rejects it in a build profile)", NULL);
 		else if (!strcmp(key, "android"))
 			platform_rules(c, 3, v, android_only);
 		else if (!strcmp(key, "ios"))
 			platform_rules(c, 3, v, ios_only);
 		else
-			value_rules(c, 3, key, v, false);
+			value_rules(c, 3, key, v);
 	}
 	/* extends: a profile of this file, no cycle, at most 5 deep as EAS allows */
 	for (ext = json_object_get(p, "extends"); ext; depth++) {

@@ -134,7 +134,7 @@ static void android_xml(struct rfiles *out, const struct mobile_cfg *cfg, bool b
 	strbuf_adds(&x, "    <foreground android:drawable=\"@mipmap/ic_launcher_foreground\"/>\n");
 	if (mono)
 		strbuf_adds(&x, "    <monochrome android:drawable=\"@mipmap/ic_launcher_monochrome\"/>\n");
-	strbuf_adds(&x, "</adaptive-icon>\n");
+	strbuf_adds(&x, "</adaptive-icon>");	/* as Expo writes it: no final newline */
 	rfiles_add(out, RES "mipmap-anydpi-v26/ic_launcher.xml", xstrdup(x.buf), x.len, false);
 	rfiles_add(out, RES "mipmap-anydpi-v26/ic_launcher_round.xml", xstrdup(x.buf), x.len,
 		   false);
@@ -152,7 +152,7 @@ static void ios_contents(struct rfiles *out, const char *dir)
 		"{\n  \"images\": [\n    {\n      \"filename\": \"App-Icon-1024x1024@1x.png\",\n"
 		"      \"idiom\": \"universal\",\n      \"platform\": \"ios\",\n"
 		"      \"size\": \"1024x1024\"\n    }\n  ],\n  \"info\": {\n"
-		"    \"version\": 1,\n    \"author\": \"expo\"\n  }\n}\n";
+		"    \"version\": 1,\n    \"author\": \"expo\"\n  }\n}";	/* as Expo's */
 	struct strbuf path = STRBUF_INIT;
 
 	strbuf_addf(&path, "%s/Contents.json", dir);

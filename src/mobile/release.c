@@ -153,7 +153,7 @@ static void add_json(struct run *r, const char *path, const json_t *v)
 	rfiles_add(&r->files, path, strbuf_detach(&sb, NULL), sb.len, false);
 }
 
-static int make_files(struct run *r)
+static int make_files(struct run *r, const char *out)
 {
 	const struct public_vars *p = &r->cfg.pub[r->env];
 	json_t *app, *eas;
@@ -183,9 +183,9 @@ static int make_files(struct run *r)
 				   secrets_leak(&r->secrets, r->files.f[i].data, r->files.f[i].len);
 
 		if (leak)
-			rc = diag_error(r->d, r->files.f[i].path, 0, 0, "the value of the secret "
-					"variable %s would be written here; nothing was written",
-					leak);
+			rc = diag_error(r->d, arena_printf(&r->a, "%s/%s", out, r->files.f[i].path),
+					0, 0, "the value of the secret variable %s would be written "
+					"here; nothing was written", leak);
 		r->res->bytes += r->files.f[i].len;
 	}
 	r->res->files = r->files.n;
@@ -304,7 +304,7 @@ int mobile_run(const struct mobile_inputs *in, struct diag *d, struct mobile_res
 		rc = bump(&r);
 	if (!rc) {
 		names(&r);
-		rc = make_files(&r);
+		rc = make_files(&r, out);
 	}
 	if (!rc) {
 		snprintf(res->version, sizeof(res->version), "%d.%d.%d", r.num.v[0], r.num.v[1],

@@ -137,16 +137,27 @@ fi
 cp "$TMP/site/content/data/preset.json" content/data/preset.json
 
 # ---- public values from the environment -------------------------------------
-sed 's|^  production:$|  production:\n    connect: [https://abc.supabase.co]\n    public: {supabase_url: PRESET_SUPABASE_URL, supabase_anon_key: PRESET_SUPABASE_ANON_KEY}|' presetgen.yaml >presetgen.yaml.new && mv presetgen.yaml.new presetgen.yaml
-printf '<meta name="supabase" content="{{env.public.supabase_url}}" data-key="{{env.public.supabase_anon_key}}">\n' >>templates/head.mustache
+sed 's|^  production:$|  production:\n    connect: [https://abc.supabase.co]|' presetgen.yaml >presetgen.yaml.new && mv presetgen.yaml.new presetgen.yaml
+printf '<meta name="supabase" content="{{env.public.supabaseUrl}}" data-key="{{env.public.supabaseAnonKey}}" data-api="{{env.public.apiUrl}}">\n' >>templates/head.mustache
 PRESET_SUPABASE_URL=https://abc.supabase.co PRESET_SUPABASE_ANON_KEY=anon-public-key "$BIN" build -q 2>"$TMP/err"
-if grep -q 'content="https://abc.supabase.co" data-key="anon-public-key"' dist/index.html &&
+if grep -q 'content="https://abc.supabase.co" data-key="anon-public-key" data-api="https://api.preset.ie"' dist/index.html &&
    grep -q "connect-src 'self' https://abc.supabase.co" dist/vercel.json; then
-	ok "public values come from the variables presetgen.yaml names; connect-src allows their origin"
+	ok "public values come from the variables presetgen.yaml names, else their defaults; connect-src allows their origin"
 else
 	notok "public values come from the variables presetgen.yaml names" "$(head -3 "$TMP/err")"
 fi
-sed -i 's|supabase_anon_key: PRESET_SUPABASE_ANON_KEY|service: SUPABASE_SERVICE_ROLE_KEY|' presetgen.yaml
+# a Supabase service_role key (a JWT whose role says so) is never public,
+# whatever the variable is called
+srk=$(printf '{"alg":"HS256","typ":"JWT"}' | base64 -w0 | tr '+/' '-_' | tr -d =).$(printf '{"iss":"supabase","role":"service_role"}' | base64 -w0 | tr '+/' '-_' | tr -d =).c2lnbmF0dXJl
+PRESET_SUPABASE_ANON_KEY=$srk "$BIN" build -q 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "presetgen.yaml:[0-9]*:[0-9]*: error: the value of PRESET_SUPABASE_ANON_KEY (environments.production.public.supabaseAnonKey) is a Supabase service_role key" "$TMP/err" &&
+   ! grep -rq "$srk" dist; then
+	ok "a service_role key in a public variable fails the build and is written nowhere"
+else
+	notok "a service_role key in a public variable fails the build" "exit $rc: $(cat "$TMP/err")"
+fi
+sed -i 's|supabaseAnonKey: {env: PRESET_SUPABASE_ANON_KEY, default: "[^"]*"}|service: SUPABASE_SERVICE_ROLE_KEY|' presetgen.yaml
 "$BIN" build -q 2>"$TMP/err"
 rc=$?
 if [ $rc -eq 1 ] && grep -q "presetgen.yaml:[0-9]*:[0-9]*: error: 'SUPABASE_SERVICE_ROLE_KEY' names a secret" "$TMP/err"; then

@@ -50,7 +50,7 @@ static void load(struct assets *as, struct diag *d, struct strbuf *errs, int wan
 {
 	diag_init(d);
 	d->capture = errs;
-	assert_int_equal(assets_load(as, dirfd_, d), want);
+	assert_int_equal(assets_load(as, dirfd_, NULL, 0, NULL, 0, d), want);
 }
 
 static void names_follow_bytes_and_references(void **state)

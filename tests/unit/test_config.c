@@ -93,7 +93,7 @@ static void reports_every_error_with_its_place(void **state)
 		"C:6:3: error: unknown environment 'prod': expected one of development, staging, production\n"
 		"C:9:5: error: missing key 'base_url' in 'environments.staging'\n"
 		"C:10:1: error: unknown key 'colour': expected one of site, environments, "
-		"snapshots, collections, feed, redirects\n");
+		"snapshots, collections, feed, redirects, icon, mobile\n");
 	strbuf_release(&errs);
 	arena_release(&a);
 }
