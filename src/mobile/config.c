@@ -83,15 +83,15 @@ static int read_build_number(struct yread *r, const struct ynode *v, void *base,
 	return 0;
 }
 
+/* The splash image is the adaptive icon's foreground (a logo on
+ * transparency, as Expo's docs ask for the splash); its width and the
+ * colour behind it are the splash's own. */
 struct splash_cfg {
-	const char *image, *background;
+	const char *background;
 	long width;
-	struct srcpos at_image;
 };
 
 static const struct ykey splash_keys[] = {
-	{ .name = "image", .type = YK_NAME, .off = offsetof(struct splash_cfg, image),
-	  .at = offsetof(struct splash_cfg, at_image) + 1 },
 	{ .name = "background", .type = YK_NAME, .off = offsetof(struct splash_cfg, background) },
 	{ .name = "width", .type = YK_INT, .off = offsetof(struct splash_cfg, width), .min = 50,
 	  .max = 1000 },
@@ -104,17 +104,12 @@ static int read_splash(struct yread *r, const struct ynode *v, void *base, const
 
 	if (yread_map(r, v, what, splash_keys, ARRAY_SIZE(splash_keys), &s) < 0)
 		return -1;
-	if (s.image && (s.image[0] == '/' || strstr(s.image, "..") || !str_endswith(s.image, ".png")))
-		return ydoc_error(r->y, v, "expected the path of a .png file inside the site for "
-				  "'%s.image', found '%s'", what, s.image);
 	if (s.background) {
 		if (!parse_colour(s.background, &cfg->splash_background))
 			return ydoc_error(r->y, v, "expected a colour such as \"#00876f\" for "
 					  "'%s.background', found '%s'", what, s.background);
 		cfg->splash_background_text = s.background;
 	}
-	cfg->splash_image = s.image;
-	cfg->at_splash_image = s.at_image;
 	cfg->splash_width = s.width;
 	return 0;
 }

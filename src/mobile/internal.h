@@ -28,8 +28,6 @@ struct mobile_cfg {
 	const char *ledger;		/* eas/ledger.json */
 	const char *out;		/* release */
 	bool restart_build_number;	/* buildNumber starts at 1 with each version */
-	const char *splash_image;	/* default: icon.foreground */
-	struct srcpos at_splash_image;
 	struct rgb splash_background;
 	const char *splash_background_text;
 	long splash_width;

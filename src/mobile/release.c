@@ -153,6 +153,68 @@ static void add_json(struct run *r, const char *path, const json_t *v)
 	rfiles_add(&r->files, path, strbuf_detach(&sb, NULL), sb.len, false);
 }
 
+/* A PNG's width and height from its IHDR; false if it is not one. */
+static bool png_size(const struct rfile *f, unsigned *w, unsigned *h)
+{
+	const unsigned char *p = (const unsigned char *)f->data;
+
+	if (f->len < 24 || memcmp(p + 12, "IHDR", 4))
+		return false;
+	*w = (unsigned)p[16] << 24 | (unsigned)p[17] << 16 | (unsigned)p[18] << 8 | p[19];
+	*h = (unsigned)p[20] << 24 | (unsigned)p[21] << 16 | (unsigned)p[22] << 8 | p[23];
+	return true;
+}
+
+/* Every image app.json names is in the release, a square PNG of at least
+ * the size Expo needs for it (expo.md: icon 1024, adaptive layers 432 at
+ * xxxhdpi, favicon 48, splash 4x its width). */
+static int check_image(struct run *r, const char *out, const char *key, const json_t *v,
+		       unsigned min)
+{
+	const char *name = json_string_value(v);
+	unsigned w = 0, h = 0;
+
+	if (!name)
+		return 0;
+	for (size_t i = 0; i < r->files.n; i++)
+		if (!strcmp(r->files.f[i].path, name + (strncmp(name, "./", 2) ? 0 : 2))) {
+			if (!png_size(&r->files.f[i], &w, &h) || w != h || w < min)
+				break;
+			return 0;
+		}
+	return diag_error(r->d, arena_printf(&r->a, "%s/app.json", out), 0, 0, "%s: '%s' is not "
+			  "a square PNG of at least %u px in the release (%ux%u)", key, name, min, w,
+			  h);
+}
+
+static int check_images(struct run *r, const char *out, const json_t *app)
+{
+	const json_t *expo = json_object_get(app, "expo");
+	const json_t *ai = json_object_get(json_object_get(expo, "android"), "adaptiveIcon");
+	const json_t *plugins = json_object_get(expo, "plugins");
+	int rc = 0;
+
+	rc |= check_image(r, out, "expo.icon", json_object_get(expo, "icon"), 1024);
+	rc |= check_image(r, out, "expo.android.adaptiveIcon.foregroundImage",
+			  json_object_get(ai, "foregroundImage"), 432);
+	rc |= check_image(r, out, "expo.android.adaptiveIcon.backgroundImage",
+			  json_object_get(ai, "backgroundImage"), 432);
+	rc |= check_image(r, out, "expo.android.adaptiveIcon.monochromeImage",
+			  json_object_get(ai, "monochromeImage"), 432);
+	rc |= check_image(r, out, "expo.web.favicon",
+			  json_object_get(json_object_get(expo, "web"), "favicon"), 48);
+	for (size_t i = 0; i < json_array_size(plugins); i++) {
+		const json_t *opts = json_array_get(json_array_get(plugins, i), 1);
+
+		if (json_is_object(opts) && json_object_get(opts, "image"))
+			rc |= check_image(r, out, "expo-splash-screen's image",
+					  json_object_get(opts, "image"),
+					  4 * (unsigned)json_integer_value(json_object_get(opts,
+											"imageWidth")));
+	}
+	return rc;
+}
+
 static int make_files(struct run *r, const char *out)
 {
 	const struct public_vars *p = &r->cfg.pub[r->env];
@@ -171,11 +233,12 @@ static int make_files(struct run *r, const char *out)
 	}
 	add_json(r, "app.json", app);
 	add_json(r, "eas.json", eas);
-	json_decref(app);
 	json_decref(eas);
 	t = clock_seconds();
 	iconset_make(&r->cfg, &r->src, &r->img, r->ios_name, r->in->native, r->in->jobs, &r->files);
 	r->res->t_icons = clock_seconds() - t;
+	rc = check_images(r, out, app);
+	json_decref(app);
 	preview_make(&r->cfg, &r->src, &sheet);
 	rfiles_add(&r->files, "icons-preview.png", strbuf_detach(&sheet, NULL), sheet.len, true);
 	for (size_t i = 0; i < r->files.n; i++) {

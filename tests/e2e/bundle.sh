@@ -165,3 +165,31 @@ if [ $rc -eq 1 ] && grep -q "presetgen.yaml:[0-9]*:[0-9]*: error: 'SUPABASE_SERV
 else
 	notok "presetgen.yaml cannot make a secret variable public" "exit $rc: $(cat "$TMP/err")"
 fi
+
+# ---- the site's icons, from the app's icon source ----------------------------------
+rm -rf "$TMP/icons" && default_site "$TMP/icons" && cd "$TMP/icons" || exit 1
+"$BIN" build -q 2>"$TMP/err"
+# favicon.ico: an icon directory of three entries, 16, 32 and 48 px, 32 bits each
+ico=$(od -An -tu1 -N54 dist/favicon.ico | tr -s ' \n' ' ')
+man=dist/assets/$(sed -n 's|.*"site.webmanifest": "\([^"]*\)".*|\1|p' dist/assets/manifest.json)
+touch=$(sed -n 's|.*"img/apple-touch-icon.png": "\([^"]*\)".*|\1|p' dist/assets/manifest.json)
+touch_ihdr=$(od -An -tu1 -j16 -N10 "dist/assets/$touch" | tr -s ' \n' ' ')
+if [ "$ico" = " 0 0 1 0 3 0 16 16 0 0 1 0 32 0 104 4 0 0 54 0 0 0 32 32 0 0 1 0 32 0 168 16 0 0 158 4 0 0 48 48 0 0 1 0 32 0 168 37 0 0 70 21 0 0 " ] &&
+   [ "$touch_ihdr" = " 0 0 0 180 0 0 0 180 8 2 " ] &&
+   grep -q "<link rel=\"apple-touch-icon\" href=\"/assets/$touch\">" dist/index.html &&
+   grep -q '<link rel="icon" href="/favicon.ico" sizes="16x16 32x32 48x48">' dist/index.html; then
+	ok "favicon.ico holds 16, 32 and 48 px; the apple-touch-icon is 180 px RGB (opaque), hashed and linked"
+else
+	notok "the site's favicon.ico and apple-touch-icon" "ico:$ico" "touch:$touch_ihdr" "$(cat "$TMP/err")"
+fi
+bad=""
+for src in $(sed -n 's|.*"src": "\([^"]*\)".*|\1|p' "$man"); do
+	[ -f "dist$src" ] || bad="$bad $src"
+done
+if [ -z "$bad" ] && grep -q '"purpose": "maskable"' "$man" && grep -q '"sizes": "512x512"' "$man" &&
+   grep -q '"sizes": "192x192"' "$man" && [ ! -e dist/assets/app ] &&
+   ! grep -q 'assets/app/' dist/assets/manifest.json; then
+	ok "the web app manifest's 192, 512 and maskable icons are hashed files of the bundle; the sources are not published"
+else
+	notok "the web app manifest's icons" "missing:$bad" "$(cat "$man")"
+fi

@@ -148,4 +148,3 @@ if [ $rc -eq 2 ] && grep -q "bump takes major, minor, patch or build, not 'sidew
 else
 	notok "--bump sideways is a usage error" "exit $rc: $(cat "$TMP/err")"
 fi
-echo "1..$n"
