@@ -43,7 +43,7 @@ struct mobile_result {
 	long version_code;
 	char build_number[32];
 	bool bumped;			/* app.json and the ledger were rewritten */
-	const char *out;		/* the release folder (relative to root) */
+	char out[256];			/* the release folder (relative to root) */
 	const char *env;
 };
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <unistd.h>
 
 struct run {
@@ -360,7 +361,7 @@ int mobile_run(const struct mobile_inputs *in, struct diag *d, struct mobile_res
 	secrets_find(&r.secrets, in->environ, &r.a);
 	rc = load(&r);
 	out = in->out ? in->out : r.cfg.out ? r.cfg.out : "release";
-	res->out = out;
+	snprintf(res->out, sizeof(res->out), "%s", out);
 	if (!rc)
 		rc = check_out(&r, out);
 	if (!rc && in->bump != BUMP_NONE && !in->check)

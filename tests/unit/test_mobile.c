@@ -51,6 +51,23 @@ static char *get(const char *name)
 	return buf;
 }
 
+static bool holds(const char *name, const char *needle)
+{
+	char *text = get(name);
+	bool found = strstr(text, needle) != NULL;
+
+	free(text);
+	return found;
+}
+
+static void file_is(const char *name, const char *want)
+{
+	char *text = get(name);
+
+	assert_string_equal(text, want);
+	free(text);
+}
+
 /* A w x h image of colour c; with r > 0, only a centred disc of radius r
  * is opaque, its edge anti-aliased, the rest transparent. */
 static void png(const char *name, int w, int h, struct rgb c, double r)
@@ -148,10 +165,10 @@ static void makes_the_release(void **state)
 	(void)state;
 	assert_string_equal(run(BUMP_NONE, NULL, &rc), "");
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(get("release/app.json"), "\"sentryDsn\": \"https://k@o1.ingest.sentry.io/2\""));
-	assert_non_null(strstr(get("release/eas.json"), "\"buildType\": \"app-bundle\""));
+	assert_true(holds("release/app.json", "\"sentryDsn\": \"https://k@o1.ingest.sentry.io/2\""));
+	assert_true(holds("release/eas.json", "\"buildType\": \"app-bundle\""));
 	/* a run records the numbers in the ledger */
-	assert_string_equal(get("eas/ledger.json"), "{\n  \"version\": \"1.4.0\",\n  \"versionCode\": 12,\n"
+	file_is("eas/ledger.json", "{\n  \"version\": \"1.4.0\",\n  \"versionCode\": 12,\n"
 			    "  \"buildNumbers\": {\n    \"1.4.0\": 3\n  }\n}\n");
 }
 
@@ -360,16 +377,12 @@ static void app_numbers(const char *version, const char *code, const char *build
 
 static void expect_numbers(const char *version, const char *code, const char *build)
 {
-	char *now = get("app.json");
-	struct strbuf want = STRBUF_INIT;
-	char *saved = xstrdup(now);
+	char *saved = get("app.json");
 
 	/* app.json is what it was but for the three numbers */
 	app_numbers(version, code, build);
-	assert_string_equal(saved, get("app.json"));
+	file_is("app.json", saved);
 	free(saved);
-	free(now);
-	strbuf_release(&want);
 }
 
 static void bump_ok(enum mobile_bump b)
@@ -495,7 +508,7 @@ static void bumps(void **state)
 	expect_numbers("1.4.0", "13", "4");
 	bump_ok(BUMP_BUILD);
 	expect_numbers("1.4.0", "14", "5");
-	assert_string_equal(get("eas/ledger.json"), "{\n  \"version\": \"1.4.0\",\n  \"versionCode\": 14,\n"
+	file_is("eas/ledger.json", "{\n  \"version\": \"1.4.0\",\n  \"versionCode\": 14,\n"
 			    "  \"buildNumbers\": {\n    \"1.4.0\": 5\n  }\n}\n");
 	/* a new version: buildNumber goes on rising (build_number: continue) */
 	bump_ok(BUMP_PATCH);
@@ -525,7 +538,7 @@ static void bumps(void **state)
 	/* a hand edit above the ledger is issued by the next run */
 	app_numbers("2.0.0", "40", "3");
 	bump_ok(BUMP_NONE);
-	assert_non_null(strstr(get("eas/ledger.json"), "\"versionCode\": 40"));
+	assert_true(holds("eas/ledger.json", "\"versionCode\": 40"));
 	put("presetgen.yaml", yaml);
 }
 
