@@ -10,9 +10,9 @@ MANDIR ?= $(PREFIX)/share/man
 VERSION := 0.1.0
 
 PKGS := yaml-0.1 libcmark jansson libxml-2.0 libcrypto zlib libarchive libutf8proc icu-i18n icu-uc \
-	libpng stb
+	libpng stb libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lyaml -lcmark -ljansson -lxml2 -lcrypto -lz -larchive -lutf8proc -licui18n -licuuc -licudata -lpng16 -lstb")
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lyaml -lcmark -ljansson -lxml2 -lcrypto -lz -larchive -lutf8proc -licui18n -licuuc -licudata -lpng16 -lstb -lmicrohttpd")
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null || echo "-lcmocka")
 
 CC ?= cc
@@ -37,7 +37,7 @@ endif
 
 # The library, one folder per subsystem; the program is main.c and cmd/.
 LIB_SRCS := $(wildcard src/base/*.c src/data/*.c src/template/*.c src/icons/*.c src/site/*.c \
-	src/mobile/*.c)
+	src/mobile/*.c src/serve/*.c)
 CMD_SRCS := src/main.c $(wildcard src/cmd/*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 

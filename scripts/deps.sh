@@ -16,6 +16,7 @@ libutf8proc:libutf8proc-dev
 icu-i18n:libicu-dev
 libpng:libpng-dev
 stb:libstb-dev
+libmicrohttpd:libmicrohttpd-dev
 cmocka:libcmocka-dev
 "
 missing=""

@@ -16,6 +16,7 @@ static const char *const main_usage[] = {
 	"Commands:",
 	"  build     build the site into a static bundle (dist/)",
 	"  check     check the site's configuration, templates and content",
+	"  serve     preview the site as Vercel serves it; rebuild and reload on save",
 	"  render    render one Mustache template with a JSON or YAML context",
 	"  mobile    make the app's release: app.json, eas.json and icons (release/)",
 	"",
@@ -31,6 +32,7 @@ static const struct command {
 } commands[] = {
 	{ "build", cmd_build },
 	{ "check", cmd_check },
+	{ "serve", cmd_serve },
 	{ "render", cmd_render },
 	{ "mobile", cmd_mobile },
 };

@@ -12,6 +12,7 @@ int cmd_build(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_mobile(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Prints lines (NULL-terminated) to f, one per line. */
 void print_usage(FILE *f, const char *const *lines);

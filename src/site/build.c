@@ -37,7 +37,7 @@ static int reference_time(struct site *s, char *const *environ)
 	return 0;
 }
 
-static int load_templates(struct site *s)
+int load_templates(struct site *s)
 {
 	char **files;
 	long n = list_files_at(s->rootfd, "templates", ".mustache", &files);
@@ -79,17 +79,43 @@ static int load_templates(struct site *s)
 	return rc;
 }
 
+void icon_gen_release(struct site *s)
+{
+	for (size_t i = 0; i < s->nicon_gen; i++) {
+		free(s->icon_gen[i].logical);
+		free(s->icon_gen[i].data);
+	}
+	free(s->icon_gen);
+	s->icon_gen = NULL;
+	s->nicon_gen = 0;
+}
+
 /* assets/ and the icons made from presetgen.yaml's icon: source (which
- * is an input, not an asset to publish). */
-static int load_assets(struct site *s)
+ * is an input, not an asset to publish). The icons are made again only
+ * when icons is true; else the last ones are used (serve's reloads). */
+int load_assets(struct site *s, bool icons)
 {
 	const struct icon_config *ic = &s->cfg.icon;
 	const char *skip[] = { ic->source, ic->foreground, ic->background_image, ic->monochrome };
 	struct asset_src *gen;
-	size_t ngen;
-	int rc = site_icons(s, &gen, &ngen);
+	int rc = 0;
 
-	if (assets_load(&s->assets, s->rootfd, gen, ngen, skip, ARRAY_SIZE(skip), s->d) < 0)
+	if (icons) {
+		icon_gen_release(s);
+		free(s->favicon);
+		s->favicon = NULL;
+		rc = site_icons(s, &s->icon_gen, &s->nicon_gen);
+	}
+	/* the assets take over what they are given: give them copies */
+	gen = xcalloc(s->nicon_gen + 1, sizeof(*gen));
+	for (size_t i = 0; i < s->nicon_gen; i++) {
+		gen[i].logical = xstrdup(s->icon_gen[i].logical);
+		gen[i].len = s->icon_gen[i].len;
+		gen[i].data = xmalloc(gen[i].len + 1);
+		memcpy(gen[i].data, s->icon_gen[i].data, gen[i].len);
+	}
+	if (assets_load(&s->assets, s->rootfd, gen, s->nicon_gen, skip, ARRAY_SIZE(skip),
+			s->d) < 0)
 		rc = -1;
 	free(gen);
 	return rc;
@@ -124,7 +150,7 @@ static int load_collections(struct site *s)
 	cb.d = s->d;
 	cb.tz = s->tz;
 	cb.now = s->now;
-	cb.base_url = s->cfg.env[s->env].base_url;
+	cb.base_url = s->base_url;
 	cb.segment = segment;
 	cb.segment_ud = s->slugs;
 	return collections_build(&cb, s->cfg.colls, s->cfg.ncolls, &s->snap, &s->colls);
@@ -148,10 +174,10 @@ static int load_files(struct site *s, const struct site_inputs *in)
 	if (load_templates(s) < 0)
 		rc = -1;
 	if (content_load(s->rootfd, "content", in->drafts, s->slugs, &s->pages, &s->npages,
-			 &s->arena, s->d) < 0)
+			 &s->pages_arena, s->d) < 0)
 		rc = -1;
 	/* pages need the assets' final names, in check as in build */
-	if (load_assets(s) < 0)
+	if (load_assets(s, true) < 0)
 		rc = -1;
 	return rc;
 }
@@ -192,6 +218,9 @@ struct site *site_load(const struct site_inputs *in, struct diag *d, struct site
 	}
 	secrets_find(&s->secrets, in->environ, &s->arena);
 	rc = load_files(s, in);
+	if (!rc)
+		s->base_url = in->base_url ? arena_strdup(&s->arena, in->base_url)
+					   : s->cfg.env[s->env].base_url;
 	if (!rc) {
 		s->tz = tz_find(s->cfg.time_zone);
 		rc = reference_time(s, in->environ);
@@ -227,6 +256,9 @@ void site_free(struct site *s)
 	collections_free(s->colls, s->ncolls);
 	assets_release(&s->assets);
 	free(s->favicon);
+	icon_gen_release(s);
+	page_refs_release(&s->refs);
+	arena_release(&s->pages_arena);
 	snapshot_release(&s->snap);
 	if (s->rootfd >= 0)
 		close(s->rootfd);
@@ -253,6 +285,7 @@ static void run_release(struct run *r)
 	page_refs_release(&r->refs);
 	arena_release(&r->arena);
 	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->sink_lock);
 }
 
 /* Pages and collections, then (for a real build) sitemap, feed, robots
@@ -292,21 +325,22 @@ int site_render(struct site *s, const struct site_render_opts *o, struct site_re
 	r.s = s;
 	r.o = o;
 	r.d = s->d;
-	r.base_url = s->cfg.env[s->env].base_url;
+	r.base_url = s->base_url;
 	r.stage_fd = -1;
 	pthread_mutex_init(&r.lock, NULL);
+	pthread_mutex_init(&r.sink_lock, NULL);
 	rc = plan(&r, res);
 	if (!rc)
-		rc = o->dry_run ? run_jobs(&r) : write_output(&r);
+		rc = o->sink ? sink_output(&r) : o->dry_run ? run_jobs(&r) : write_output(&r);
 	res->t_render = clock_seconds() - s->t0;
 	res->cancelled = run_cancelled(&r);
 	if (!rc) {
 		res->pages = res->files = res->bytes = 0;
 		for (size_t i = 0; i < r.njobs; i++) {
-			res->pages += r.jobs[i].page;
+			res->pages += r.jobs[i].page && !r.jobs[i].skipped;
 			res->bytes += r.jobs[i].len;
+			res->files += !r.jobs[i].skipped;
 		}
-		res->files = r.njobs;
 	}
 	run_release(&r);
 	diag_finish(s->d);

@@ -5,9 +5,11 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const env_names[ENV_COUNT] = { "development", "staging", "production" };
 
@@ -332,4 +334,29 @@ int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a
 	ydoc_free(r.y);
 	free(src);
 	return r.rc;
+}
+
+int site_env_port(const char *root, const char *env, struct diag *d)
+{
+	struct arena a = ARENA_INIT;
+	struct config cfg;
+	int fd = open(root ? root : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e = env_lookup(env);
+	const char *url, *colon;
+	int port = -1;
+
+	if (fd < 0)
+		return diag_syserror(d, root ? root : ".", "cannot open: %s", strerror(errno));
+	if (e >= 0 && config_load(&cfg, fd, "presetgen.yaml", &a, d) == 0) {
+		if (!cfg.env[e].present) {
+			diag_error(d, "presetgen.yaml", 0, 0, "no environment '%s' under "
+				   "'environments'", env);
+		} else {
+			url = cfg.env[e].base_url;
+			colon = strchr(url + (strncmp(url, "https://", 8) ? 7 : 8), ':');
+			port = colon ? atoi(colon + 1) : strncmp(url, "https://", 8) ? 80 : 443;
+		}
+	}
+	close(fd);
+	arena_release(&a);
+	return port;
 }

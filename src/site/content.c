@@ -320,6 +320,11 @@ static int load_page(struct page *pg, int dirfd, const char *path, const char *r
 		}
 		len = n - (size_t)(body - s);
 	}
+	/* FNV-1a of the front matter: an edit that leaves it alone changes
+	 * this page's body only (presetgen serve re-renders that page alone) */
+	pg->front = 14695981039346656037ull;
+	for (size_t i = 0; yaml && i < ylen; i++)
+		pg->front = (pg->front ^ (unsigned char)yaml[i]) * 1099511628211ull;
 	if (yaml) {
 		y = ydoc_load(pg->src, yaml, ylen, 1, d);
 		if (!y) {

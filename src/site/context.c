@@ -150,6 +150,7 @@ void site_prepare(struct run *r, const struct value *pages)
 	value_map_set(a, v, "author", str_or_null(a, c->author));
 	value_map_set(a, v, "base_url", value_str(a, r->base_url));
 	value_map_set(a, v, "pages", (struct value *)pages);
+	r->pages_v = pages;
 	r->site_base = v;
 	menus_prepare(r);
 	/* collection pages, and pages in no menu, share one site */

@@ -100,6 +100,7 @@ struct page {
 	const char *url;	/* "/about/" */
 	const char *out;	/* "about/index.html" */
 	const char *html;	/* the body, rendered */
+	uint64_t front;		/* a hash of the front matter's text */
 };
 
 /* Loads every Markdown page below dir (relative to dirfd; but not
@@ -375,6 +376,11 @@ struct site {
 	struct secrets secrets;		/* environment variables that hold secrets */
 	char *favicon;			/* favicon.ico, from the icon source, or NULL */
 	size_t favicon_len;
+	struct asset_src *icon_gen;	/* the icons made last, kept for reloads */
+	size_t nicon_gen;
+	struct arena pages_arena;	/* pages, replaced whole by site_update */
+	const char *base_url;		/* the environment's, or the inputs' override */
+	struct page_refs refs;		/* what the last renders' pages asked of the CSP */
 	double t0;			/* when loading began */
 };
 
@@ -411,9 +417,15 @@ struct job {
 	size_t nmsgs;
 	bool borrowed;			/* data belongs to someone else (assets) */
 	bool page;			/* counts as a page in the summary */
+	bool skipped;			/* a page the caller did not want this time */
 	const char *url;		/* pages: for the sitemap (NULL: left out) */
 	int64_t lastmod;		/* pages: microseconds, or INT64_MIN */
 };
+
+/* build.c: what site_load reads, for site_update to read again. */
+int load_templates(struct site *s);
+int load_assets(struct site *s, bool icons);
+void icon_gen_release(struct site *s);
 
 /* One render of a loaded site: its plan and its output. */
 struct run {
@@ -441,6 +453,8 @@ struct run {
 	atomic_size_t next, done;
 	atomic_int failed;
 	pthread_mutex_t lock;		/* merging refs, progress */
+	pthread_mutex_t sink_lock;	/* one call of o->sink at a time */
+	const struct value *pages_v;	/* site.pages, to see who shows it */
 };
 
 static inline bool run_cancelled(const struct run *r)
@@ -495,5 +509,7 @@ struct gzip *gzip_new(void);
 void gzip_free(struct gzip *g);
 int write_job(struct run *r, struct job *j, struct gzip *g);
 int write_output(struct run *r);
+/* The same, to o->sink instead of a directory. */
+int sink_output(struct run *r);
 
 #endif

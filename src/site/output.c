@@ -283,6 +283,42 @@ static int commit(struct run *r, struct staging *st, const char *shown)
 	return diag_syserror(r->d, shown, "cannot replace the output: %s", strerror(e));
 }
 
+/* serve: every file to the sink, vercel.json last, its CSP allowing what
+ * this render's pages and (when it rendered only some) earlier ones ask. */
+int sink_output(struct run *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct site_output o = { .path = "vercel.json" };
+	struct site *s = r->s;
+	struct job j;
+	int rc;
+
+	if (run_jobs(r) < 0 || run_cancelled(r))
+		return -1;
+	if (!r->o->want)
+		page_refs_release(&s->refs);
+	page_refs_merge(&s->refs, &r->refs);
+	vercel_json(&sb, &s->cfg, s->env, &s->refs, &r->redirects);
+	memset(&j, 0, sizeof(j));
+	j.out = "vercel.json";
+	j.src = s->cfg.path;
+	rc = leaks_secret(r, &j, sb.buf, sb.len) ? -1 : 0;
+	for (size_t i = 0; i < j.nmsgs; i++) {
+		diag_report(r->d, &j.msgs[i], false);
+		free((char *)j.msgs[i].file);
+		free((char *)j.msgs[i].text);
+	}
+	free(j.msgs);
+	if (!rc) {
+		o.src = s->cfg.path;
+		o.data = sb.buf;
+		o.len = sb.len;
+		r->o->sink(r->o->sink_ud, &o);
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
 int write_output(struct run *r)
 {
 	const char *shown = r->o->out ? r->o->out : "dist";

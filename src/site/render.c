@@ -83,7 +83,23 @@ struct worker {
 	struct page_refs refs;
 	struct diag jd;		/* collects a job's messages */
 	struct collected got;
+	struct mustache_deps deps;	/* what a page used, for a sink */
 };
+
+/* Gives a made file to the caller's sink (serve), one call at a time. */
+static void sink(struct run *r, const struct job *j, const char *data, size_t len,
+		 const struct mustache_deps *deps)
+{
+	struct site_output o = {
+		.path = j->out, .data = data, .len = len, .src = j->src, .page = j->tpl != NULL,
+		.templates = deps ? deps->names : NULL, .ntemplates = deps ? deps->n : 0,
+		.uses_pages = deps && deps->watched,
+	};
+
+	pthread_mutex_lock(&r->sink_lock);
+	r->o->sink(r->o->sink_ud, &o);
+	pthread_mutex_unlock(&r->sink_lock);
+}
 
 /* Renders a template's job, rewrites its asset references and writes it. */
 static void render_page(struct worker *w, struct job *j)
@@ -99,7 +115,10 @@ static void render_page(struct worker *w, struct job *j)
 	else if (j->lp)
 		ctx = listing_context(r, &w->scratch, j->lp);
 	strbuf_reset(&w->sb);
-	if (mustache_render(r->s->tpls, j->tpl, ctx, &w->sb, &w->jd) < 0) {
+	w->deps.n = 0;
+	w->deps.watched = false;
+	w->deps.watch = r->pages_v;
+	if (mustache_render_deps(r->s->tpls, j->tpl, ctx, &w->sb, &w->jd, &w->deps) < 0) {
 		fail_job(r, j, &w->got);
 		return;
 	}
@@ -117,6 +136,8 @@ static void render_page(struct worker *w, struct job *j)
 		return;
 	}
 	j->len = w->fixed.len;
+	if (r->o->sink)
+		sink(r, j, w->fixed.buf, w->fixed.len, &w->deps);
 	if (r->stage) {
 		/* write straight from the buffer: no copy per page */
 		j->data = w->fixed.buf;
@@ -138,6 +159,8 @@ static void run_job(struct worker *w, struct job *j)
 		j->len = w->sb.len;
 		if (leaks_secret(r, j, w->sb.buf, w->sb.len))
 			atomic_store(&r->failed, 1);
+		else if (r->o->sink)
+			sink(r, j, w->sb.buf, w->sb.len, NULL);
 		if (r->stage && !atomic_load(&r->failed)) {
 			j->data = w->sb.buf;
 			if (write_job(r, j, w->gz) < 0)
@@ -146,6 +169,8 @@ static void run_job(struct worker *w, struct job *j)
 		}
 	} else if (leaks_secret(r, j, j->data, j->len)) {
 		atomic_store(&r->failed, 1);
+	} else if (r->o->sink) {
+		sink(r, j, j->data, j->len, NULL);
 	} else if (r->stage && !atomic_load(&r->failed) && write_job(r, j, w->gz) < 0) {
 		atomic_store(&r->failed, 1);
 	}
@@ -175,7 +200,12 @@ static void *worker(void *arg)
 			atomic_store(&w.r->failed, 1);
 			break;
 		}
-		run_job(&w, &w.r->jobs[i]);
+		/* a render for serve may want some pages only */
+		if (!w.r->jobs[i].tpl || !w.r->o->want ||
+		    w.r->o->want(w.r->o->want_ud, w.r->jobs[i].out, w.r->jobs[i].src))
+			run_job(&w, &w.r->jobs[i]);
+		else
+			w.r->jobs[i].skipped = true;
 		progress(w.r);
 	}
 	strbuf_release(&w.sb);
@@ -183,6 +213,7 @@ static void *worker(void *arg)
 	arena_release(&w.scratch);
 	gzip_free(w.gz);
 	free(w.got.msgs);
+	free(w.deps.names);
 	diag_release(&w.jd);
 	pthread_mutex_lock(&w.r->lock);
 	page_refs_merge(&w.r->refs, &w.refs);

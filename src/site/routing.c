@@ -15,6 +15,7 @@
  * --bundle replays the bundle through them. */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static bool word_char(char c)
@@ -149,4 +150,22 @@ void vercel_route(const char *path, const struct redirect *rd, size_t nrd,
 	}
 	out->rule = NULL;
 	out->end = filesystem(path, exists, ud, &out->where) ? ROUTE_FILE : ROUTE_NONE;
+}
+
+enum site_route_end site_route(const char *path, const struct site_redirect *rd, size_t nrd,
+			       bool (*exists)(void *ud, const char *file), void *ud,
+			       struct strbuf *where)
+{
+	struct redirect *r = xcalloc(nrd + 1, sizeof(*r));
+	struct route out = { .where = STRBUF_INIT };
+
+	for (size_t i = 0; i < nrd; i++)
+		r[i] = (struct redirect){ rd[i].from, rd[i].to, rd[i].permanent };
+	vercel_route(path, r, nrd, exists, ud, &out);
+	free(r);
+	strbuf_reset(where);
+	strbuf_add(where, out.where.buf, out.where.len);
+	strbuf_release(&out.where);
+	return out.end == ROUTE_FILE ? SITE_ROUTE_FILE :
+	       out.end == ROUTE_REDIRECT ? SITE_ROUTE_REDIRECT : SITE_ROUTE_NONE;
 }

@@ -30,6 +30,21 @@ struct site_inputs {
 	 * while loading: SOURCE_DATE_EPOCH, the public values presetgen.yaml
 	 * names, and the secrets that must never be written. NULL: none. */
 	char *const *environ;
+	/* The site's address, instead of the environment's base_url (the
+	 * preview server's own). NULL: the environment's. */
+	const char *base_url;
+};
+
+/* One file of a render given to a caller instead of written (serve). */
+struct site_output {
+	const char *path;		/* below the output: "gigs/index.html" */
+	const char *data;
+	size_t len;
+	const char *src;		/* the input it comes from, for messages */
+	bool page;			/* rendered from a template */
+	const char *const *templates;	/* pages: the templates it used */
+	size_t ntemplates;
+	bool uses_pages;		/* pages: it showed site.pages (other pages) */
 };
 
 struct site_render_opts {
@@ -42,6 +57,15 @@ struct site_render_opts {
 	 * stops, removes its staging directory and leaves the previous output
 	 * as it was. NULL: never. */
 	const volatile sig_atomic_t *cancel;
+	/* When set, every file goes to sink (from the render threads, one
+	 * call at a time) instead of a directory: no staging, no .gz. */
+	void (*sink)(void *ud, const struct site_output *o);
+	void *sink_ud;
+	/* When set, only the pages it wants are rendered (and given to sink);
+	 * every other file is made as usual. The CSP then also allows what
+	 * the pages of earlier renders asked for. */
+	bool (*want)(void *ud, const char *path, const char *src);
+	void *want_ud;
 	/* Called now and then from the render threads, one call at a time. */
 	void (*progress)(void *ud, size_t done, size_t total);
 	void *progress_ud;
@@ -75,6 +99,44 @@ struct site *site_load(const struct site_inputs *in, struct diag *d, struct site
  * Returns 0, or -1 after reporting errors (or when cancelled). */
 int site_render(struct site *s, const struct site_render_opts *o, struct site_result *res);
 void site_free(struct site *s);
+
+/* What changed in a loaded site, as site_update found it. */
+struct site_changes {
+	bool reload;			/* presetgen.yaml or a snapshot: site_load again */
+	bool all_pages;			/* every page must be rendered again */
+	const char **templates;		/* templates whose files changed, by name */
+	size_t ntemplates;
+	const char **sources;		/* content pages whose body alone changed */
+	size_t nsources;
+	bool assets;			/* assets/ changed (names and hashes may differ) */
+};
+
+/* Reads again what the files at paths (relative to the root) feed:
+ * templates, content pages, assets (the icons only when their sources
+ * changed). Says what must be rendered again; sets reload, and reads
+ * nothing, for presetgen.yaml and the snapshots. Returns -1 after
+ * reporting errors; the site is then as it was. */
+int site_update(struct site *s, const char *const *paths, size_t n, struct site_changes *ch);
+void site_changes_release(struct site_changes *ch);
+
+/* Vercel's routing of the bundles presetgen writes (cleanUrls and
+ * trailingSlash, then literal redirects, then the files), for a server
+ * that answers as Vercel will. exists(ud, file) says which files there
+ * are; *where gets the file or the Location. */
+struct site_redirect {
+	const char *from, *to;
+	bool permanent;
+};
+
+enum site_route_end { SITE_ROUTE_FILE, SITE_ROUTE_REDIRECT, SITE_ROUTE_NONE };
+
+enum site_route_end site_route(const char *path, const struct site_redirect *rd, size_t nrd,
+			       bool (*exists)(void *ud, const char *file), void *ud,
+			       struct strbuf *where);
+
+/* The port of an environment's base_url in presetgen.yaml under root (80
+ * or 443 when it names none), or -1 after reporting why not. */
+int site_env_port(const char *root, const char *env, struct diag *d);
 
 /* Whether name is an environment presetgen knows. */
 bool site_env_known(const char *name);

@@ -46,6 +46,22 @@ const char *mustache_path(const struct mustache_tpl *tpl);
 int mustache_render(struct mustache_set *set, const struct mustache_tpl *tpl,
 		    const struct value *ctx, struct strbuf *out, struct diag *d);
 
+/* What a render used, for a caller that re-renders only what an edit
+ * touches (presetgen serve): the templates (tpl, its partials and parents,
+ * and names it looked for and did not find), and whether any lookup
+ * reached the value watch. names are the set's strings; the caller frees
+ * the array. */
+struct mustache_deps {
+	const char **names;
+	size_t n, alloc;
+	const struct value *watch;
+	bool watched;
+};
+
+int mustache_render_deps(struct mustache_set *set, const struct mustache_tpl *tpl,
+			 const struct value *ctx, struct strbuf *out, struct diag *d,
+			 struct mustache_deps *deps);
+
 /* Whether a partial name is acceptable as a file name below a directory:
  * no empty, "." or ".." segment and no leading '/'. */
 bool mustache_name_is_safe(const char *name);

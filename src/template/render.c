@@ -25,7 +25,23 @@ struct render {
 	int frames;		/* render_nodes calls under way */
 	long includes;		/* partials and parents expanded so far */
 	bool failed;
+	struct mustache_deps *deps;	/* what the render used, or NULL */
 };
+
+/* Notes a template the render used (or looked for: one added later
+ * changes the output too). name belongs to the set. */
+static void note_template(struct render *r, const char *name)
+{
+	struct mustache_deps *d = r->deps;
+
+	if (!d || !name)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->names[i] == name || !strcmp(d->names[i], name))
+			return;
+	ALLOC_GROW(d->names, d->n + 1, d->alloc);
+	d->names[d->n++] = name;
+}
 
 static void emit_indent(struct render *r)
 {
@@ -67,8 +83,13 @@ static const struct value *lookup(struct render *r, const char *const *parts,
 		if (v)
 			break;
 	}
-	for (size_t k = 1; v && k < nparts; k++)
+	if (r->deps && v && v == r->deps->watch)
+		r->deps->watched = true;
+	for (size_t k = 1; v && k < nparts; k++) {
 		v = value_child(&r->scratch, v, parts[k]);
+		if (r->deps && v && v == r->deps->watch)
+			r->deps->watched = true;
+	}
 	return v;
 }
 
@@ -116,6 +137,7 @@ static void render_include(struct render *r, const struct mustache_tpl *tpl,
 		name = dyn.buf;
 	}
 	inc = m->target ? m->target : mustache_get(r->set, name);
+	note_template(r, inc ? inc->name : m->dynamic ? NULL : m->s);
 	if (!inc) {
 		strbuf_release(&dyn);
 		return;
@@ -252,9 +274,18 @@ static void render_nodes(struct render *r, const struct mustache_tpl *tpl,
 int mustache_render(struct mustache_set *set, const struct mustache_tpl *tpl,
 		    const struct value *ctx, struct strbuf *out, struct diag *d)
 {
+	return mustache_render_deps(set, tpl, ctx, out, d, NULL);
+}
+
+int mustache_render_deps(struct mustache_set *set, const struct mustache_tpl *tpl,
+			 const struct value *ctx, struct strbuf *out, struct diag *d,
+			 struct mustache_deps *deps)
+{
 	struct render r;
 
 	memset(&r, 0, sizeof(r));
+	r.deps = deps;
+	note_template(&r, tpl->name);
 	r.set = set;
 	r.diag = d;
 	r.out = out;

@@ -1,0 +1,262 @@
+/* Generations: every file of one build of the site, in memory, with the
+ * routing and header rules of its vercel.json. A request takes a
+ * reference to the generation it is answered from, so a rebuild never
+ * changes what a request in flight sees, and a generation is freed when
+ * the last request on it ends. Bytes are shared between generations:
+ * a rebuild that renders ten pages copies the pointers to the rest. */
+#include "internal.h"
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+struct blob *blob_new(const char *data, size_t len)
+{
+	struct blob *b = xcalloc(1, sizeof(*b));
+
+	atomic_init(&b->refs, 1);
+	b->data = xmalloc(len + 1);
+	memcpy(b->data, data, len);
+	b->data[len] = 0;
+	b->len = len;
+	pthread_mutex_init(&b->lock, NULL);
+	return b;
+}
+
+void blob_ref(struct blob *b)
+{
+	atomic_fetch_add(&b->refs, 1);
+}
+
+void blob_unref(struct blob *b)
+{
+	if (!b || atomic_fetch_sub(&b->refs, 1) != 1)
+		return;
+	pthread_mutex_destroy(&b->lock);
+	free(b->data);
+	free(b->gz);
+	free(b);
+}
+
+const char *blob_etag(struct blob *b)
+{
+	pthread_mutex_lock(&b->lock);
+	if (!b->etag[0]) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned n;
+
+		if (!EVP_Digest(b->data, b->len, md, &n, EVP_sha256(), NULL))
+			oom("cannot compute a digest");
+		snprintf(b->etag, sizeof(b->etag), "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", md[0],
+			 md[1], md[2], md[3], md[4], md[5], md[6], md[7]);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return b->etag;
+}
+
+const char *blob_gz(struct blob *b, size_t *len)
+{
+	pthread_mutex_lock(&b->lock);
+	if (!b->gz_tried) {
+		z_stream z;
+		uLong cap = deflateBound(NULL, b->len) + 32;
+
+		b->gz_tried = true;
+		memset(&z, 0, sizeof(z));
+		b->gz = xmalloc(cap);
+		if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			oom("cannot start zlib");
+		z.next_in = (Bytef *)b->data;
+		z.avail_in = (uInt)b->len;
+		z.next_out = (Bytef *)b->gz;
+		z.avail_out = (uInt)cap;
+		if (deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < b->len) {
+			b->gzlen = z.total_out;
+		} else {
+			free(b->gz);
+			b->gz = NULL;
+		}
+		deflateEnd(&z);
+	}
+	pthread_mutex_unlock(&b->lock);
+	*len = b->gzlen;
+	return b->gz;
+}
+
+struct gen *gen_new(void)
+{
+	struct gen *g = xcalloc(1, sizeof(*g));
+
+	atomic_init(&g->refs, 1);
+	return g;
+}
+
+void gen_add(struct gen *g, const char *path, struct blob *b, bool page, bool uses_pages,
+	     const uint16_t *tpls, size_t ntpls)
+{
+	struct entry *e;
+
+	ALLOC_GROW(g->e, g->n + 1, g->alloc);
+	e = &g->e[g->n++];
+	e->path = xstrdup(path);
+	e->b = b;
+	e->page = page;
+	e->uses_pages = uses_pages;
+	e->ntpls = ntpls;
+	e->tpls = ntpls ? xmalloc(ntpls * sizeof(*tpls)) : NULL;
+	if (ntpls)
+		memcpy(e->tpls, tpls, ntpls * sizeof(*tpls));
+}
+
+static int by_path(const void *x, const void *y)
+{
+	return strcmp(((const struct entry *)x)->path, ((const struct entry *)y)->path);
+}
+
+const struct entry *gen_find(const struct gen *g, const char *path)
+{
+	struct entry key = { .path = (char *)path };
+
+	return bsearch(&key, g->e, g->n, sizeof(*g->e), by_path);
+}
+
+/* A path-to-regexp source as presetgen writes them ("/(.*)",
+ * "/assets/(.*)\\.([0-9a-f]{16})\\.(.*)", "/feed.xml") as an anchored
+ * POSIX regular expression: groups are regular expressions, a backslash
+ * escapes the next character, everything else is itself. */
+static void *source_regex(const char *src)
+{
+	struct strbuf re = STRBUF_INIT;
+	regex_t *rx = xmalloc(sizeof(*rx));
+	int depth = 0;
+
+	strbuf_addch(&re, '^');
+	for (const char *p = src; *p; p++) {
+		if (depth) {
+			if (*p == '(')
+				depth++;
+			else if (*p == ')')
+				depth--;
+			strbuf_addch(&re, *p);
+		} else if (*p == '(') {
+			depth = 1;
+			strbuf_addch(&re, '(');
+		} else if (*p == '\\' && p[1]) {
+			strbuf_addch(&re, '\\');
+			strbuf_addch(&re, *++p);
+		} else {
+			if (strchr(".[]{}()*+?^$|\\", *p))
+				strbuf_addch(&re, '\\');
+			strbuf_addch(&re, *p);
+		}
+	}
+	strbuf_addch(&re, '$');
+	if (regcomp(rx, re.buf, REG_EXTENDED | REG_NOSUB)) {
+		free(rx);
+		rx = NULL;
+	}
+	strbuf_release(&re);
+	return rx;
+}
+
+static int read_rules(struct gen *g, const struct entry *vj, struct diag *d)
+{
+	json_error_t err;
+	json_t *root = json_loadb(vj->b->data, vj->b->len, 0, &err), *rd, *hr, *v;
+	size_t i, size = 0;
+	char *p;
+
+	if (!root)
+		return diag_error(d, "vercel.json", (unsigned)err.line, (unsigned)err.column,
+				  "%s", err.text);
+	rd = json_object_get(root, "redirects");
+	hr = json_object_get(root, "headers");
+	json_array_foreach(rd, i, v)
+		size += strlen(json_string_value(json_object_get(v, "source")) ?: "") +
+			strlen(json_string_value(json_object_get(v, "destination")) ?: "") + 2;
+	g->strings = p = xmalloc(size + 1);
+	g->rd = xcalloc(json_array_size(rd) + 1, sizeof(*g->rd));
+	json_array_foreach(rd, i, v) {
+		const char *from = json_string_value(json_object_get(v, "source")) ?: "";
+		const char *to = json_string_value(json_object_get(v, "destination")) ?: "";
+
+		g->rd[i].from = strcpy(p, from);
+		p += strlen(from) + 1;
+		g->rd[i].to = strcpy(p, to);
+		p += strlen(to) + 1;
+		g->rd[i].permanent = json_is_true(json_object_get(v, "permanent"));
+	}
+	g->nrd = json_array_size(rd);
+	g->hr = xcalloc(json_array_size(hr) + 1, sizeof(*g->hr));
+	json_array_foreach(hr, i, v) {
+		struct header_rule *h = &g->hr[g->nhr];
+		json_t *hs = json_object_get(v, "headers"), *kv;
+		size_t k;
+
+		h->source = xstrdup(json_string_value(json_object_get(v, "source")) ?: "");
+		h->re = source_regex(h->source);
+		h->keys = xcalloc(json_array_size(hs) + 1, sizeof(*h->keys));
+		h->values = xcalloc(json_array_size(hs) + 1, sizeof(*h->values));
+		json_array_foreach(hs, k, kv) {
+			h->keys[h->n] = xstrdup(json_string_value(json_object_get(kv, "key")) ?: "");
+			h->values[h->n++] = xstrdup(json_string_value(json_object_get(kv, "value")) ?: "");
+		}
+		g->nhr++;
+	}
+	json_decref(root);
+	return 0;
+}
+
+void gen_finish_sort(struct gen *g)
+{
+	qsort(g->e, g->n, sizeof(*g->e), by_path);
+}
+
+int gen_finish(struct gen *g, struct diag *d)
+{
+	const struct entry *vj;
+
+	qsort(g->e, g->n, sizeof(*g->e), by_path);
+	vj = gen_find(g, "vercel.json");
+	if (!vj)
+		return diag_error(d, NULL, 0, 0, "the build made no vercel.json");
+	return read_rules(g, vj, d);
+}
+
+void gen_ref(struct gen *g)
+{
+	atomic_fetch_add(&g->refs, 1);
+}
+
+void gen_unref(struct gen *g)
+{
+	if (!g || atomic_fetch_sub(&g->refs, 1) != 1)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->e[i].path);
+		free(g->e[i].tpls);
+		blob_unref(g->e[i].b);
+	}
+	for (size_t i = 0; i < g->nhr; i++) {
+		struct header_rule *h = &g->hr[i];
+
+		for (size_t k = 0; k < h->n; k++) {
+			free(h->keys[k]);
+			free(h->values[k]);
+		}
+		free(h->keys);
+		free(h->values);
+		free(h->source);
+		if (h->re)
+			regfree(h->re);
+		free(h->re);
+	}
+	free(g->hr);
+	free(g->rd);
+	free(g->strings);
+	free(g->e);
+	free(g);
+}

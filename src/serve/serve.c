@@ -1,0 +1,475 @@
+/* The loop: bind, build, serve; then for each burst of changes, read
+ * again what changed, render what it touches into a new generation (the
+ * pages nothing touched are shared with the last one), swap it in whole,
+ * and tell the open pages. A broken build leaves the last good generation
+ * served and the errors shown. */
+#include "internal.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct state {
+	const struct serve_opts *o;
+	struct site_inputs in;
+	char base_url[80];
+	struct site *site;
+	struct diag bd;			/* the current build's */
+	json_t *errors;			/* what the build reported, for the overlay */
+	struct live *live;
+	struct server *srv;
+	struct gen *gen;		/* served (our reference) */
+	struct gen *building;
+	const struct site_changes *ch;	/* for want() */
+	char **tpl_names;		/* templates by the numbers pages keep */
+	size_t ntpl, atpl;
+	long number;
+};
+
+static void say(struct state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct state *st, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	if (st->o->say)
+		st->o->say(st->o->say_ud, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* A build's message: to the terminal, and kept for the overlay with the
+ * source line it points at. */
+static void on_message(void *ud, const struct diag_msg *m)
+{
+	struct state *st = ud;
+	struct strbuf line = STRBUF_INIT, where = STRBUF_INIT;
+	json_t *j = json_object();
+
+	diag_format(&line, m);
+	strbuf_setlen(&line, line.len - 1);
+	say(st, "%s", line.buf);
+	if (m->kind != DIAG_ERROR)
+		goto out;
+	strbuf_addf(&where, "%s", m->file ? m->file : "presetgen");
+	if (m->line)
+		strbuf_addf(&where, ":%u", m->line);
+	if (m->col)
+		strbuf_addf(&where, ":%u", m->col);
+	json_object_set_new(j, "where", json_string(where.buf));
+	json_object_set_new(j, "kind", json_string("error"));
+	json_object_set_new(j, "text", json_string(m->text));
+	json_object_set_new(j, "col", json_integer(m->col));
+	if (m->file && m->line) {
+		struct strbuf path = STRBUF_INIT;
+		char *src;
+		size_t len;
+
+		strbuf_addf(&path, "%s/%s", st->in.root ? st->in.root : ".", m->file);
+		if (read_file(path.buf, &src, &len) == 0) {
+			const char *p = src;
+
+			for (unsigned k = 1; k < m->line && p; k++)
+				p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
+			if (p)
+				json_object_set_new(j, "source", json_stringn(p, strcspn(p, "\n")));
+			free(src);
+		}
+		strbuf_release(&path);
+	}
+	json_array_append(st->errors, j);
+out:
+	json_decref(j);
+	strbuf_release(&line);
+	strbuf_release(&where);
+}
+
+/* The site keeps the diag it was loaded with: one for the server's life,
+ * its counts cleared before each build. */
+static void begin_build(struct state *st)
+{
+	st->bd.errors = st->bd.warnings = 0;
+	json_decref(st->errors);
+	st->errors = json_array();
+}
+
+/* Templates are few (tens): a list searched in order is enough. */
+static uint16_t tpl_id(struct state *st, const char *name)
+{
+	for (size_t i = 0; i < st->ntpl; i++)
+		if (!strcmp(st->tpl_names[i], name))
+			return (uint16_t)i;
+	ALLOC_GROW(st->tpl_names, st->ntpl + 1, st->atpl);
+	st->tpl_names[st->ntpl] = xstrdup(name);
+	return (uint16_t)st->ntpl++;
+}
+
+static void sink(void *ud, const struct site_output *o)
+{
+	struct state *st = ud;
+	uint16_t ids[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->ntemplates && n < ARRAY_SIZE(ids); i++)
+		ids[n++] = tpl_id(st, o->templates[i]);
+	gen_add(st->building, o->path, blob_new(o->data, o->len), o->page, o->uses_pages, ids, n);
+}
+
+/* Whether a page must be rendered again for the changes in st->ch. */
+static bool want(void *ud, const char *path, const char *src)
+{
+	struct state *st = ud;
+	const struct site_changes *ch = st->ch;
+	const struct entry *e = gen_find(st->gen, path);
+
+	if (!e || !e->page)
+		return true;
+	for (size_t i = 0; i < ch->nsources; i++)
+		if (!strcmp(ch->sources[i], src))
+			return true;
+	if (ch->nsources && e->uses_pages)
+		return true;
+	for (size_t i = 0; i < e->ntpls; i++)
+		for (size_t k = 0; k < ch->ntemplates; k++)
+			if (!strcmp(st->tpl_names[e->tpls[i]], ch->templates[k]))
+				return true;
+	return false;
+}
+
+/* ---- what changed, for the open pages ------------------------------------------- */
+
+/* The stylesheets a rebuild renamed: old URL -> {href, integrity}. */
+static json_t *css_renames(const struct gen *old, const struct gen *new, json_t **pairs)
+{
+	const struct entry *om = gen_find(old, "assets/manifest.json");
+	const struct entry *nm = gen_find(new, "assets/manifest.json");
+	json_t *a = om ? json_loadb(om->b->data, om->b->len, 0, NULL) : NULL;
+	json_t *b = nm ? json_loadb(nm->b->data, nm->b->len, 0, NULL) : NULL;
+	json_t *map = json_object(), *v;
+	const char *key;
+
+	*pairs = json_array();
+	json_object_foreach(b, key, v) {
+		const char *was = json_string_value(json_object_get(a, key));
+		const char *now = json_string_value(v);
+		struct strbuf op = STRBUF_INIT, np = STRBUF_INIT, sri = STRBUF_INIT;
+		const struct entry *oe, *ne;
+
+		if (!str_endswith(key, ".css") || !was || !now || !strcmp(was, now))
+			continue;
+		strbuf_addf(&op, "assets/%s", was);
+		strbuf_addf(&np, "assets/%s", now);
+		oe = gen_find(old, op.buf);
+		ne = gen_find(new, np.buf);
+		if (oe && ne) {
+			json_t *to = json_object(), *pair = json_array();
+			unsigned char md[EVP_MAX_MD_SIZE], b64[100];
+			unsigned n;
+
+			/* what a page's <link> says of each: its URL and SRI */
+			json_array_append_new(pair, json_sprintf("/%s", op.buf));
+			json_array_append_new(pair, json_sprintf("/%s", np.buf));
+			for (int k = 0; k < 2; k++) {
+				const struct blob *bl = k ? ne->b : oe->b;
+
+				EVP_Digest(bl->data, bl->len, md, &n, EVP_sha384(), NULL);
+				EVP_EncodeBlock(b64, md, (int)n);
+				strbuf_reset(&sri);
+				strbuf_addf(&sri, "sha384-%s", b64);
+				json_array_append_new(pair, json_string(sri.buf));
+			}
+			json_object_set_new(to, "href", json_sprintf("/%s", np.buf));
+			json_object_set(to, "integrity", json_array_get(pair, 3));
+			json_object_set_new(map, json_string_value(json_array_get(pair, 0)), to);
+			json_array_append_new(*pairs, pair);
+		}
+		strbuf_release(&op);
+		strbuf_release(&np);
+		strbuf_release(&sri);
+	}
+	json_decref(a);
+	json_decref(b);
+	if (!json_object_size(map)) {
+		json_decref(map);
+		return NULL;
+	}
+	return map;
+}
+
+/* Whether new is old with only the stylesheets' URLs and SRI changed. */
+static bool only_css(const struct blob *old, const struct blob *new, json_t *pairs)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	json_t *p;
+	bool same;
+
+	strbuf_add(&sb, old->data, old->len);
+	json_array_foreach(pairs, i, p)
+		for (int k = 0; k < 4; k += 2) {
+			const char *from = json_string_value(json_array_get(p, k));
+			const char *to = json_string_value(json_array_get(p, k + 1));
+			struct strbuf out = STRBUF_INIT;
+			const char *at = sb.buf, *hit;
+
+			while ((hit = strstr(at, from))) {
+				strbuf_add(&out, at, (size_t)(hit - at));
+				strbuf_adds(&out, to);
+				at = hit + strlen(from);
+			}
+			strbuf_adds(&out, at);
+			strbuf_release(&sb);
+			sb = out;
+		}
+	same = sb.len == new->len && !memcmp(sb.buf, new->data, sb.len);
+	strbuf_release(&sb);
+	return same;
+}
+
+/* The pages whose bytes changed (other than by a stylesheet's new name),
+ * and the stylesheets renamed; counts what changed at all. */
+static void changes(const struct gen *old, const struct gen *new, char ***pages, size_t *n,
+		    char **css, size_t *nchanged)
+{
+	json_t *pairs, *map = old ? css_renames(old, new, &pairs) : NULL;
+
+	*pages = NULL;
+	*n = *nchanged = 0;
+	*css = map ? json_dumps(map, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	for (size_t i = 0; i < new->n; i++) {
+		const struct entry *e = &new->e[i], *o = old ? gen_find(old, e->path) : NULL;
+
+		if (o && (o->b == e->b || (o->b->len == e->b->len &&
+					   !memcmp(o->b->data, e->b->data, e->b->len))))
+			continue;
+		(*nchanged)++;
+		if (!str_endswith(e->path, ".html"))
+			continue;
+		if (o && map && only_css(o->b, e->b, pairs))
+			continue;
+		*pages = xrealloc(*pages, (*n + 1) * sizeof(**pages));
+		(*pages)[(*n)++] = e->path;
+	}
+	if (map) {
+		json_decref(map);
+		json_decref(pairs);
+	}
+}
+
+/* ---- building --------------------------------------------------------------------- */
+
+/* Renders the site into a new generation: every page, or (ch set) those
+ * the changes touch, the rest shared with the served generation. */
+static int render(struct state *st, const struct site_changes *ch, size_t *rendered)
+{
+	struct site_render_opts ro = { .sink = sink, .sink_ud = st, .jobs = st->o->jobs,
+				       .cancel = st->o->stop };
+	struct site_result res;
+	struct gen *g = gen_new();
+
+	if (ch && st->gen) {
+		ro.want = want;
+		ro.want_ud = st;
+		st->ch = ch;
+	}
+	st->building = g;
+	if (site_render(st->site, &ro, &res) < 0) {
+		gen_unref(g);
+		st->building = NULL;
+		return -1;
+	}
+	*rendered = res.pages;
+	if (ro.want) {
+		/* the pages not rendered again are the served generation's */
+		gen_finish_sort(g);
+		for (size_t i = 0; i < st->gen->n; i++) {
+			const struct entry *e = &st->gen->e[i];
+
+			if (e->page && !gen_find(g, e->path)) {
+				blob_ref(e->b);
+				gen_add(g, e->path, e->b, true, e->uses_pages, e->tpls, e->ntpls);
+			}
+		}
+	}
+	st->building = NULL;
+	if (gen_finish(g, &st->bd) < 0) {
+		gen_unref(g);
+		return -1;
+	}
+	g->number = ++st->number;
+	st->building = g;
+	return 0;
+}
+
+/* Swaps in the generation just built and tells the open pages. */
+static void publish(struct state *st, const char *what, double t0, size_t rendered)
+{
+	struct gen *g = st->building;
+	char **pages, *css;
+	size_t n, nchanged;
+
+	changes(st->gen, g, &pages, &n, &css, &nchanged);
+	server_set_gen(st->srv, g);	/* the server's reference */
+	gen_ref(g);
+	gen_unref(st->gen);
+	st->gen = g;
+	st->building = NULL;
+	live_publish(st->live, g->number, (const char *const *)pages, n, css, NULL);
+	say(st, "%s: %zu page%s rendered, %zu file%s changed (%zu page%s to reload%s), %.0f ms",
+	    what, rendered, rendered == 1 ? "" : "s", nchanged, nchanged == 1 ? "" : "s", n,
+	    n == 1 ? "" : "s", css ? ", stylesheets swapped" : "", (clock_seconds() - t0) * 1000);
+	free(pages);
+	free(css);
+}
+
+static void failed(struct state *st, const char *what)
+{
+	char *errs = json_dumps(st->errors, JSON_COMPACT);
+
+	live_publish(st->live, st->number, NULL, 0, NULL, errs);
+	say(st, "%s: the build failed; the last good build is still served", what);
+	free(errs);
+}
+
+/* A whole new site: presetgen.yaml or a snapshot changed. */
+static int reload(struct state *st)
+{
+	struct site_result res;
+	struct site *s = site_load(&st->in, &st->bd, &res);
+
+	if (!s)
+		return -1;
+	site_free(st->site);
+	st->site = s;
+	return 0;
+}
+
+static void rebuild(struct state *st, char **paths, long n)
+{
+	struct site_changes ch;
+	struct strbuf what = STRBUF_INIT;
+	double t0 = clock_seconds();
+	size_t rendered = 0;
+	int rc;
+
+	strbuf_addf(&what, "%s%s", paths[0], n > 1 ? "" : " changed");
+	if (n > 1)
+		strbuf_addf(&what, " and %ld more changed", n - 1);
+	begin_build(st);
+	rc = st->site ? site_update(st->site, (const char *const *)paths, (size_t)n, &ch) : -1;
+	if (!st->site) {
+		memset(&ch, 0, sizeof(ch));
+		ch.reload = true;
+		rc = 0;
+	}
+	if (!rc && ch.reload)
+		rc = reload(st);
+	if (!rc)
+		rc = render(st, ch.reload || ch.all_pages ? NULL : &ch, &rendered);
+	if (rc)
+		failed(st, what.buf);
+	else
+		publish(st, what.buf, t0, rendered);
+	site_changes_release(&ch);
+	diag_finish(&st->bd);
+	strbuf_release(&what);
+}
+
+/* ---- the loop ---------------------------------------------------------------------- */
+
+static struct server *listen_on(struct state *st, struct diag *d, int *port)
+{
+	const char *bind_to = st->o->bind ? st->o->bind : "127.0.0.1";
+	int err = 0;
+
+	for (int k = 0; k < (st->o->port_given ? 1 : 20); k++) {
+		struct server *s = server_start(bind_to, *port + k, st->live, &err);
+
+		if (s) {
+			*port += k;
+			return s;
+		}
+		if (err != EADDRINUSE)
+			break;
+	}
+	if (err == EADDRINUSE && st->o->port_given)
+		diag_error(d, NULL, 0, 0, "port %d is in use (another server listens on %s:%d); "
+			   "choose another with --port", *port, bind_to, *port);
+	else if (err == EADDRINUSE)
+		diag_error(d, NULL, 0, 0, "ports %d to %d are in use; choose one with --port",
+			   *port, *port + 19);
+	else
+		diag_syserror(d, NULL, "cannot listen on %s:%d: %s", bind_to, *port, strerror(err));
+	return NULL;
+}
+
+int serve_run(const struct serve_opts *o, struct diag *d)
+{
+	struct state st = { .o = o };
+	const char *env = o->env ? o->env : "development";
+	int port = o->port;
+	struct watch *w;
+	size_t rendered;
+	double t0 = clock_seconds();
+
+	if (!site_env_known(env))
+		return diag_error(d, NULL, 0, 0, "unknown environment '%s': expected development, "
+				  "staging or production", env);
+	if (!port && (port = site_env_port(o->root, env, d)) < 0)
+		return -1;
+	st.live = live_new();
+	st.srv = listen_on(&st, d, &port);
+	if (!st.srv) {
+		live_free(st.live);
+		return -1;
+	}
+	snprintf(st.base_url, sizeof(st.base_url), "http://%s:%d",
+		 !o->bind || !strcmp(o->bind, "0.0.0.0") ? "127.0.0.1" : o->bind, port);
+	st.in = (struct site_inputs){ .root = o->root, .env = env, .snapshots = o->snapshots,
+				      .nsnapshots = o->nsnapshots, .drafts = o->drafts,
+				      .environ = o->environ, .base_url = st.base_url };
+	diag_init(&st.bd);
+	st.bd.fn = on_message;
+	st.bd.fn_ud = &st;
+	begin_build(&st);
+	st.site = site_load(&st.in, &st.bd, &(struct site_result){ 0 });
+	if (!st.site || render(&st, NULL, &rendered) < 0) {
+		diag_error(d, NULL, 0, 0, "the site does not build: nothing to serve");
+		site_free(st.site);
+		server_stop(st.srv);
+		live_free(st.live);
+		json_decref(st.errors);
+		diag_release(&st.bd);
+		return -1;
+	}
+	publish(&st, "built", t0, rendered);
+	say(&st, "serving %s/ (%s; edits rebuild what they touch; Ctrl-C stops)", st.base_url, env);
+	w = watch_new(o->root, o->snapshots, o->nsnapshots, d);
+	while (w && !(o->stop && *o->stop)) {
+		char **paths;
+		long n = watch_wait(w, 200, o->debounce_ms > 0 ? o->debounce_ms : 30, &paths);
+
+		if (n > 0 && !(o->stop && *o->stop))
+			rebuild(&st, paths, n);
+		free_list(paths, n);
+	}
+	watch_free(w);
+	live_stop(st.live);
+	server_stop(st.srv);
+	gen_unref(st.gen);
+	live_free(st.live);
+	site_free(st.site);
+	json_decref(st.errors);
+	diag_release(&st.bd);
+	for (size_t i = 0; i < st.ntpl; i++)
+		free(st.tpl_names[i]);
+	free(st.tpl_names);
+	return 0;
+}
