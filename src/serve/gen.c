@@ -116,11 +116,16 @@ static int by_path(const void *x, const void *y)
 	return strcmp(((const struct entry *)x)->path, ((const struct entry *)y)->path);
 }
 
-const struct entry *gen_find(const struct gen *g, const char *path)
+const struct entry *gen_find_in(const struct gen *g, size_t n, const char *path)
 {
 	struct entry key = { .path = (char *)path };
 
-	return bsearch(&key, g->e, g->n, sizeof(*g->e), by_path);
+	return bsearch(&key, g->e, n, sizeof(*g->e), by_path);
+}
+
+const struct entry *gen_find(const struct gen *g, const char *path)
+{
+	return gen_find_in(g, g->n, path);
 }
 
 /* A path-to-regexp source as presetgen writes them ("/(.*)",

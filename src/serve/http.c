@@ -308,8 +308,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		ret = redirect(c, g, url, where.buf);
 		break;
 	case SITE_ROUTE_FILE:
-		ret = send_file(c, g, url, gen_find(g, where.buf), 200);
-		break;
+		/* vercel.json is Vercel's configuration, not a file it serves */
+		if (strcmp(where.buf, "vercel.json")) {
+			ret = send_file(c, g, url, gen_find(g, where.buf), 200);
+			break;
+		}
+		/* fall through */
 	default:
 		e = gen_find(g, "404.html");
 		ret = e ? send_file(c, g, url, e, 404) : plain(c, 404, "not found\n");

@@ -69,6 +69,8 @@ void gen_finish_sort(struct gen *g);
 /* Sorts the entries and reads vercel.json's rules. */
 int gen_finish(struct gen *g, struct diag *d);
 const struct entry *gen_find(const struct gen *g, const char *path);
+/* The same among the first n entries (sorted), while more are added. */
+const struct entry *gen_find_in(const struct gen *g, size_t n, const char *path);
 void gen_ref(struct gen *g);
 void gen_unref(struct gen *g);
 

@@ -26,6 +26,9 @@ struct state {
 	struct gen *building;
 	const struct site_changes *ch;	/* for want() */
 	char **tpl_names;		/* templates by the numbers pages keep */
+	/* what failed builds changed and nothing has rendered yet: the site
+	 * took those changes in, so the next good build must render them */
+	struct site_changes carry;
 	size_t ntpl, atpl;
 	long number;
 };
@@ -250,6 +253,8 @@ static void changes(const struct gen *old, const struct gen *new, char ***pages,
 					   !memcmp(o->b->data, e->b->data, e->b->len))))
 			continue;
 		(*nchanged)++;
+		if (getenv("PRESETGEN_SERVE_DEBUG"))
+			fprintf(stderr, "changed: %s (%s)\n", e->path, o ? "differs" : "new");
 		if (!str_endswith(e->path, ".html"))
 			continue;
 		if (o && map && only_css(o->b, e->b, pairs))
@@ -287,12 +292,17 @@ static int render(struct state *st, const struct site_changes *ch, size_t *rende
 	}
 	*rendered = res.pages;
 	if (ro.want) {
-		/* the pages not rendered again are the served generation's */
+		/* the pages not rendered again are the served generation's
+		 * (looked for among those rendered, sorted: not among the
+		 * ones appended here) */
+		size_t made;
+
 		gen_finish_sort(g);
+		made = g->n;
 		for (size_t i = 0; i < st->gen->n; i++) {
 			const struct entry *e = &st->gen->e[i];
 
-			if (e->page && !gen_find(g, e->path)) {
+			if (e->page && !gen_find_in(g, made, e->path)) {
 				blob_ref(e->b);
 				gen_add(g, e->path, e->b, true, e->uses_pages, e->tpls, e->ntpls);
 			}
@@ -351,6 +361,30 @@ static int reload(struct state *st)
 	return 0;
 }
 
+static void add_names(const char ***to, size_t *n, const char *const *from, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		size_t j;
+
+		for (j = 0; j < *n && strcmp((*to)[j], from[i]); j++)
+			;
+		if (j == *n) {
+			*to = xrealloc(*to, (*n + 1) * sizeof(**to));
+			(*to)[(*n)++] = xstrdup(from[i]);
+		}
+	}
+}
+
+/* Adds what ch says must be rendered to st->carry. */
+static void carry(struct state *st, const struct site_changes *ch)
+{
+	st->carry.reload |= ch->reload;
+	st->carry.all_pages |= ch->all_pages;
+	st->carry.assets |= ch->assets;
+	add_names(&st->carry.templates, &st->carry.ntemplates, ch->templates, ch->ntemplates);
+	add_names(&st->carry.sources, &st->carry.nsources, ch->sources, ch->nsources);
+}
+
 static void rebuild(struct state *st, char **paths, long n)
 {
 	struct site_changes ch;
@@ -363,20 +397,20 @@ static void rebuild(struct state *st, char **paths, long n)
 	if (n > 1)
 		strbuf_addf(&what, " and %ld more changed", n - 1);
 	begin_build(st);
-	rc = st->site ? site_update(st->site, (const char *const *)paths, (size_t)n, &ch) : -1;
-	if (!st->site) {
-		memset(&ch, 0, sizeof(ch));
-		ch.reload = true;
-		rc = 0;
-	}
-	if (!rc && ch.reload)
+	memset(&ch, 0, sizeof(ch));
+	rc = site_update(st->site, (const char *const *)paths, (size_t)n, &ch);
+	carry(st, &ch);
+	if (!rc && st->carry.reload)
 		rc = reload(st);
 	if (!rc)
-		rc = render(st, ch.reload || ch.all_pages ? NULL : &ch, &rendered);
-	if (rc)
+		rc = render(st, st->carry.reload || st->carry.all_pages ? NULL : &st->carry,
+			    &rendered);
+	if (rc) {
 		failed(st, what.buf);
-	else
+	} else {
 		publish(st, what.buf, t0, rendered);
+		site_changes_release(&st->carry);
+	}
 	site_changes_release(&ch);
 	diag_finish(&st->bd);
 	strbuf_release(&what);
@@ -454,7 +488,7 @@ int serve_run(const struct serve_opts *o, struct diag *d)
 	w = watch_new(o->root, o->snapshots, o->nsnapshots, d);
 	while (w && !(o->stop && *o->stop)) {
 		char **paths;
-		long n = watch_wait(w, 200, o->debounce_ms > 0 ? o->debounce_ms : 30, &paths);
+		long n = watch_wait(w, 200, o->debounce_ms > 0 ? o->debounce_ms : 10, &paths);
 
 		if (n > 0 && !(o->stop && *o->stop))
 			rebuild(&st, paths, n);
@@ -468,6 +502,7 @@ int serve_run(const struct serve_opts *o, struct diag *d)
 	site_free(st.site);
 	json_decref(st.errors);
 	diag_release(&st.bd);
+	site_changes_release(&st.carry);
 	for (size_t i = 0; i < st.ntpl; i++)
 		free(st.tpl_names[i]);
 	free(st.tpl_names);

@@ -28,7 +28,7 @@ struct serve_opts {
 	bool drafts;
 	char *const *environ;
 	int jobs;			/* render threads; 0: one per core */
-	int debounce_ms;		/* quiet time that ends a burst; 0: 30 */
+	int debounce_ms;		/* quiet time that ends a burst; 0: 10 */
 	const volatile sig_atomic_t *stop;
 	/* The lines a person reads: the URL, one per rebuild. */
 	void (*say)(void *ud, const char *line);

@@ -1,0 +1,125 @@
+#!/bin/sh
+# presetgen serve on the default site: every response as the generated
+# vercel.json says (routing-utils as the oracle), edits of a template, a
+# partial, a content page, a stylesheet, presetgen.yaml and the snapshot
+# served with one event each, partial re-rendering, Chromium reloading
+# and swapping a stylesheet, the error overlay and its recovery, 200
+# random edits against a clean build, 1,000 rounds of edits and requests
+# with flat memory, a port in use, and SIGTERM.
+#   tests/e2e/serve.sh PRESETGEN [BENCHGEN]   (TIMING=0: no time limits, as under ASan)
+. "$(dirname "$0")/lib.sh"
+e2e_setup serve "$1"
+GEN=${2:-}
+DRIVE=$ROOT/tests/serve/drive.js
+if ! command -v node >/dev/null 2>&1 || [ ! -d "$ROOT/tests/vercel/node_modules/@vercel/routing-utils" ]; then
+	echo "# skipped: node or tests/vercel/node_modules missing (make check installs them)"
+	exit 0
+fi
+SITE=$TMP/site
+default_site "$SITE"
+PORT=$(node "$DRIVE" port)
+BASE=http://127.0.0.1:$PORT
+sed -i "s|base_url: http://localhost:8080|base_url: $BASE|" "$SITE/presetgen.yaml"
+
+"$BIN" serve -C "$SITE" --port "$PORT" >"$TMP/serve.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; rm -rf "$TMP"' EXIT
+for i in $(seq 100); do grep -q "serving $BASE/" "$TMP/serve.log" && break; sleep 0.1; done
+if grep -q "serving $BASE/ (development" "$TMP/serve.log"; then
+	ok "presetgen serve prints the URL to open: $BASE/"
+else
+	notok "presetgen serve starts" "$(cat "$TMP/serve.log")"
+	exit 0
+fi
+
+# ---- responses, against routing-utils and a clean build ---------------------------
+"$BIN" build -q -C "$SITE" --env development --no-gzip --out "$TMP/dist"
+node "$DRIVE" routes "$BASE" "$TMP/dist"
+
+# ---- ports ----------------------------------------------------------------------------
+"$BIN" serve -C "$SITE" --port "$PORT" >"$TMP/two.log" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "error: port $PORT is in use (another server listens on 127.0.0.1:$PORT); choose another with --port" "$TMP/two.log"; then
+	ok "an explicit --port in use is an error naming it (exit 1)"
+else
+	notok "an explicit --port in use is an error" "exit $rc: $(cat "$TMP/two.log")"
+fi
+"$BIN" serve -C "$SITE" >"$TMP/three.log" 2>&1 &
+P3=$!
+for i in $(seq 100); do grep -q "serving" "$TMP/three.log" && break; sleep 0.1; done
+kill $P3; wait $P3 2>/dev/null
+if grep -q "serving http://127.0.0.1:$((PORT + 1))/" "$TMP/three.log"; then
+	ok "with the base_url's port taken, the next free one is used"
+else
+	notok "the next free port is used" "$(cat "$TMP/three.log")"
+fi
+
+# ---- edits: each served, with one event ---------------------------------------------
+gig=$(ls "$TMP/dist/gigs" | grep -v -e index.html -e city -e comp -e purpose -e page | head -1)
+title=$(sed -n 's/.*"title": "\([^"]*\)".*/\1/p' "$SITE/content/data/preset.json" | head -1)
+snap=/$(grep -rlF "$title" "$TMP/dist" --include=index.html | sed "s|^$TMP/dist/||; s|index.html$||" |
+	grep '^gigs/[^/]*/$' | grep -v -e '^gigs/page/' | head -1)
+curl -sN "$BASE/__presetgen/events?path=/about/" >"$TMP/about.sse" 2>/dev/null &
+C1=$!
+curl -sN "$BASE/__presetgen/events?path=/gigs/$gig/" >"$TMP/gig.sse" 2>/dev/null &
+C2=$!
+curl -sN "$BASE/__presetgen/events?path=$snap" >"$TMP/snap.sse" 2>/dev/null &
+C3=$!
+sleep 0.5
+rendered() { grep -v '^changed:' "$TMP/serve.log" | tail -1 | sed -n 's/.*: \([0-9]*\) pages\{0,1\} rendered.*/\1/p'; }
+events() { grep -c "^event: $2" "$TMP/$1.sse"; }
+edit() { # description, file, from, to, path, sse, event, needle
+	before=$(events "$6" "$7")
+	ms=$(node "$DRIVE" edit "$BASE" "$SITE" "$2" "$3" "$4" "$5" "${8:-}")
+	sleep 0.4
+	after=$(events "$6" "$7")
+	n_r=$(rendered)
+	if [ "$ms" -ge 0 ] && [ $((after - before)) -eq 1 ]; then
+		ok "$1: served $ms ms after the save, one '$7' event; $n_r pages rendered"
+	else
+		notok "$1" "ms=$ms events $before->$after; $(tail -3 "$TMP/serve.log")"
+	fi
+}
+edit "a layout (templates/page.mustache)" templates/page.mustache '<h1>{{page.title}}</h1>' '<h1>{{page.title}}</h1><!--layout-edit-->' /about/ about reload '<!--layout-edit-->'
+pages_layout=$n_r
+edit "a partial (templates/footer.mustache)" templates/footer.mustache '</footer>' '<!--partial-edit--></footer>' /about/ about reload
+pages_partial=$n_r
+edit "a content page's body (content/about.md)" content/about.md 'Preset started' 'Preset (edited) started' /about/ about reload
+pages_body=$n_r
+edit "a collection's template (templates/gig.mustache)" templates/gig.mustache '</article>' '<!--gig-edit--></article>' "/gigs/$gig/" gig reload '<!--gig-edit-->'
+pages_gig=$n_r
+total=$(find "$TMP/dist" -name '*.html' | wc -l)
+if [ "$pages_body" -eq 1 ] && [ "$pages_layout" -lt "$total" ] && [ "$pages_gig" -lt "$total" ]; then
+	ok "only what an edit touches is rendered: page.mustache $pages_layout, footer.mustache $pages_partial, gig.mustache $pages_gig, about.md's body $pages_body, of $total pages"
+else
+	notok "partial re-rendering" "layout $pages_layout partial $pages_partial gig $pages_gig body $pages_body total $total"
+fi
+edit "the stylesheet (assets/css/site.css)" assets/css/site.css 'body {' 'body { letter-spacing: 0;' /about/ about css '!'
+edit "presetgen.yaml (site.title)" presetgen.yaml 'title: Preset' 'title: Preset Preview' /about/ about reload 'Preset Preview'
+edit "the snapshot (a gig's title)" content/data/preset.json "\"title\": \"$title\"" "\"title\": \"$title, edited\"" "$snap" snap reload "$title, edited"
+kill $C1 $C2 $C3 2>/dev/null
+
+# ---- Chromium ----------------------------------------------------------------------------
+if [ -d "$ROOT/tests/axe/node_modules/playwright-core" ] && command -v chromium >/dev/null 2>&1; then
+	node "$DRIVE" browser "$BASE" "$SITE"
+else
+	echo "# skipped: Chromium checks (tests/axe/node_modules or chromium missing)"
+fi
+
+# ---- 200 random edits, then the server equals a clean build ------------------------------
+node "$DRIVE" random "$BASE" "$SITE" "$BIN" 200
+
+# ---- 1,000 rounds of edits and requests: memory flat ---------------------------------------
+node "$DRIVE" rounds "$BASE" "$SITE" 1000 "$PID"
+
+# ---- SIGTERM stops it, leaving nothing ------------------------------------------------------
+kill -TERM $PID
+for i in $(seq 50); do kill -0 $PID 2>/dev/null || break; sleep 0.1; done
+wait $PID
+rc=$?
+left=$(find "$SITE" -name '*.tmp-*' -o -name '.*.tmp*' | head -3)
+if ! kill -0 $PID 2>/dev/null && [ $rc -eq 0 ] && [ -z "$left" ] && ! curl -s -o /dev/null "$BASE/"; then
+	ok "SIGTERM stops the server and the watcher; the port is free, no file left behind"
+else
+	notok "SIGTERM stops the server" "exit $rc; left: $left"
+fi

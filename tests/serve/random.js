@@ -1,0 +1,70 @@
+// 200 random edits (templates, partials, content pages, the stylesheet),
+// some of them breaking a template and the next fixing it, each waited
+// for; then what the server serves for every file equals a clean
+// `presetgen build --env development` of the same tree, made after.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, LIVE) {
+  let seed = 12345;
+  const rand = (k) => { seed = (seed * 1103515245 + 12345) % 2147483648; return (seed >>> 16) % k; };
+  const targets = [
+    ['templates/footer.mustache', '</footer>'], ['templates/head.mustache', '<meta charset="utf-8">'],
+    ['templates/gig.mustache', '</article>'], ['content/about.md', null], ['content/pricing.md', null],
+    ['content/how-it-works.md', null], ['assets/css/site.css', null], ['templates/header.mustache', '</header>'],
+  ].filter(([f]) => fs.existsSync(path.join(site, f)));
+  let broken = null, waited = 0;
+  for (let i = 0; i < count; i++) {
+    /* a broken template is fixed by the next save */
+    const [file, anchor] = broken ? targets.find(([f]) => f === broken) : targets[rand(targets.length)];
+    const p = path.join(site, file);
+    let text = fs.readFileSync(p, 'utf8');
+    const mark = `edit${i}x${rand(1000)}`;
+    if (broken) {
+      text = text.replace('{{#unclosed}}', '');
+      fs.writeFileSync(p + '.swp', 'vim swap');	/* editors' noise, ignored */
+      fs.unlinkSync(p + '.swp');
+      broken = null;
+    } else if (file.endsWith('.css')) {
+      text += `\n.${mark} { color: red; }\n`;
+    } else if (file.endsWith('.md')) {
+      text += `\n\nParagraph ${mark}.\n`;
+    } else if (rand(10) === 0 && anchor) {
+      text = text.replace(anchor, anchor + '{{#unclosed}}');
+      broken = file;
+    } else {
+      text = text.replace(anchor, anchor + `<!-- ${mark} -->`);
+    }
+    fs.writeFileSync(p + '.new', text);
+    fs.renameSync(p + '.new', p);
+    // a burst now and then: the next edit comes before the rebuild
+    if (rand(4) === 0) {
+      await new Promise((r) => setTimeout(r, 60));
+      waited++;
+    } else {
+      await new Promise((r) => setTimeout(r, rand(15)));
+    }
+  }
+  if (broken) {
+    const p = path.join(site, broken);
+    fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('{{#unclosed}}', ''));
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  const dist = path.join(site, '..', 'clean');
+  fs.rmSync(dist, { recursive: true, force: true });
+  execFileSync(bin, ['build', '-q', '-C', site, '--env', 'development', '--no-gzip', '--out', dist]);
+  const files = walk(dist).filter((f) => f !== 'vercel.json');
+  const bad = [];
+  for (const f of files) {
+    /* /404.html itself is redirected by cleanUrls: it is what a missing page gets */
+    const missing = f === '404.html';
+    const got = await get(base + (missing ? '/no/such/page/' : encodeURI(urlOf(f))));
+    const body = got.body.toString('latin1').replace(LIVE, '');
+    if (got.status !== (missing ? 404 : 200) || body !== fs.readFileSync(path.join(dist, f)).toString('latin1'))
+      bad.push(`${f} (${got.status})`);
+  }
+  ok(!bad.length, `after ${count} random edits (${waited} of them 60 ms apart, the rest in bursts) every one of ${files.length} files served equals a clean build's`,
+    bad.slice(0, 10).join(', '));
+};
