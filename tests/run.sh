@@ -55,6 +55,11 @@ for variant in "" asan; do
 	suite "bundle$tag" sh tests/e2e/bundle.sh "$bin"
 	suite "routing and slugs$tag" sh tests/e2e/routing.sh "$bin"
 	suite "mobile$tag" sh tests/e2e/mobile.sh "$bin"
+	if [ -n "$tag" ]; then
+		suite "serve$tag" env SERVE_EDITS=40 SERVE_ROUNDS=150 SERVE_RSS=0 sh tests/e2e/serve.sh "$bin"
+	else
+		suite "serve$tag" sh tests/e2e/serve.sh "$bin"
+	fi
 	suite "pathological$tag" sh tests/pathological/run.sh "$bin" "$B/benchgen"
 	# the W3C checker looks at output, which is the same in both builds;
 	# killing builds tests the signal path, which ASan does not change

@@ -201,6 +201,8 @@ static json_t *css_renames(const struct gen *old, const struct gen *new, json_t 
 	json_decref(b);
 	if (!json_object_size(map)) {
 		json_decref(map);
+		json_decref(*pairs);
+		*pairs = NULL;
 		return NULL;
 	}
 	return map;

@@ -6,10 +6,12 @@
 # and swapping a stylesheet, the error overlay and its recovery, 200
 # random edits against a clean build, 1,000 rounds of edits and requests
 # with flat memory, a port in use, and SIGTERM.
-#   tests/e2e/serve.sh PRESETGEN [BENCHGEN]   (TIMING=0: no time limits, as under ASan)
+#   tests/e2e/serve.sh PRESETGEN   (SERVE_EDITS and SERVE_ROUNDS: fewer random
+#   edits and rounds, for the ASan run)
 . "$(dirname "$0")/lib.sh"
 e2e_setup serve "$1"
-GEN=${2:-}
+EDITS=${SERVE_EDITS:-200}
+ROUNDS=${SERVE_ROUNDS:-1000}
 DRIVE=$ROOT/tests/serve/drive.js
 if ! command -v node >/dev/null 2>&1 || [ ! -d "$ROOT/tests/vercel/node_modules/@vercel/routing-utils" ]; then
 	echo "# skipped: node or tests/vercel/node_modules missing (make check installs them)"
@@ -106,11 +108,11 @@ else
 	echo "# skipped: Chromium checks (tests/axe/node_modules or chromium missing)"
 fi
 
-# ---- 200 random edits, then the server equals a clean build ------------------------------
-node "$DRIVE" random "$BASE" "$SITE" "$BIN" 200
+# ---- random edits (200), then the server equals a clean build -----------------------------
+node "$DRIVE" random "$BASE" "$SITE" "$BIN" "$EDITS"
 
-# ---- 1,000 rounds of edits and requests: memory flat ---------------------------------------
-node "$DRIVE" rounds "$BASE" "$SITE" 1000 "$PID"
+# ---- rounds of edits and requests (1,000): memory flat ---------------------------------------
+node "$DRIVE" rounds "$BASE" "$SITE" "$ROUNDS" "$PID"
 
 # ---- SIGTERM stops it, leaving nothing ------------------------------------------------------
 kill -TERM $PID

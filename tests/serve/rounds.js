@@ -17,7 +17,7 @@ module.exports = async function (base, site, count, pid, ok, get) {
   const other = ['/', '/pricing/', '/gigs/', '/about/'];
   let notFound = [], warm = 0, start = 0;
   for (let i = 0; i < count; i++) {
-    if (i === 50) start = rss(pid);	/* after the first rebuilds settle the heap */
+    if (i === Math.min(50, count >> 2)) start = rss(pid);	/* after the first rebuilds settle the heap */
     const mark = `round-${i}-mark`;
     fs.writeFileSync(file + '.new', original + `\n\n${mark}\n`);
     fs.renameSync(file + '.new', file);
@@ -33,7 +33,9 @@ module.exports = async function (base, site, count, pid, ok, get) {
   }
   const end = rss(pid);
   fs.writeFileSync(file, original);
-  console.log(`# RSS after 50 rounds: ${start} kB; after ${count}: ${end} kB`);
+  console.log(`# RSS after ${Math.min(50, count >> 2)} rounds: ${start} kB; after ${count}: ${end} kB`);
   ok(!notFound.length, `${count} edit-and-request rounds: no request for a page that exists got anything but 200`, notFound.slice(0, 5).join('; '));
-  ok(end - start < 8192, `memory is flat over ${count - 50} rounds: ${start} kB -> ${end} kB (less than 8 MiB apart)`);
+  if (process.env.SERVE_RSS === '0')
+    console.log('# skipped: RSS under ASan, whose quarantine keeps freed memory');
+  else ok(end - start < 8192, `memory is flat over ${count - Math.min(50, count >> 2)} rounds: ${start} kB -> ${end} kB (less than 8 MiB apart)`);
 };
