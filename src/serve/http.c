@@ -281,7 +281,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct gen *g;
 	const struct entry *e;
 
-	(void)version, (void)upload, (void)upload_size, (void)req;
+	(void)version, (void)upload;
+	/* the first call only says a request began; answering then would
+	 * make libmicrohttpd close the connection after the response */
+	if (!*req) {
+		*req = s;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;	/* a body is read and ignored */
+		return MHD_YES;
+	}
 	if (!host_ok(s, c))
 		return plain(c, 403, "presetgen serve answers requests for its own address only "
 			     "(127.0.0.1 or localhost): this Host is refused\n");
