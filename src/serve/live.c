@@ -49,7 +49,7 @@ const char live_script[] =
 	"    o.setAttribute('role', 'alert');\n"
 	"    var st = o.style;\n"
 	"    st.position = 'fixed'; st.inset = '0'; st.zIndex = '2147483647'; st.overflow = 'auto';\n"
-	"    st.background = 'rgba(20,20,20,0.92)'; st.color = '#fff'; st.padding = '24px';\n"
+	"    st.background = 'rgba(20,20,20,0.97)'; st.color = '#fff'; st.padding = '24px';\n"
 	"    st.font = '14px/1.5 ui-monospace, monospace';\n"
 	"    var h = document.createElement('h2');\n"
 	"    h.textContent = 'The build failed: this is the last good page';\n"
