@@ -150,18 +150,6 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 /* After the build has cleaned up: the exit status a shell expects. */
 static void die_of_signal(void)
 {
@@ -236,7 +224,7 @@ static int build(struct args *a)
 		a->o.progress = progress;
 	diag_init(&d);
 	d.quiet = a->quiet;
-	catch_signals();
+	catch_stop_signals(on_signal);
 	s = site_load(&a->in, &d, &res);
 	rc = s && !stop_signal ? site_render(s, &a->o, &res) : -1;
 	site_free(s);

@@ -21,6 +21,9 @@ void print_usage(FILE *f, const char *const *lines);
 int usage_error(const char *const *usage, const char *fmt, const char *arg);
 /* A whole number from 1 to 1024, nothing after it. */
 bool parse_count(const char *s, int *out);
+/* SIGINT, SIGTERM and SIGHUP call handler (which sets a flag the
+ * library watches). */
+void catch_stop_signals(void (*handler)(int));
 /* path made absolute against the current directory (takes path over);
  * NULL stays NULL. */
 char *absolute(char *path);

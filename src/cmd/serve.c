@@ -81,7 +81,6 @@ static int parse_port(const char *s, int *port)
 int cmd_serve(int argc, char **argv)
 {
 	struct serve_opts o = { .environ = environ, .stop = &stop, .say = say };
-	struct sigaction sa;
 	const char **snaps = NULL;
 	struct diag d;
 	int c, rc = -1;
@@ -122,12 +121,7 @@ int cmd_serve(int argc, char **argv)
 		return rc;
 	}
 	o.snapshots = snaps;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_stop_signals(on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	diag_init(&d);
 	rc = serve_run(&o, &d) < 0 ? diag_exit_code(&d) : EXIT_OK;

@@ -5,7 +5,6 @@
  * are @expo/config-types 56.0.7's (../shared/reference/expo.md). */
 #include "internal.h"
 
-#include <regex.h>
 #include <string.h>
 
 static const char *const root_keys[] = {
@@ -51,26 +50,6 @@ static const char *const java_keywords[] = {
 	"null", "_", NULL
 };
 
-static bool in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
-}
-
-static bool matches(const char *re, const char *s)
-{
-	regex_t rx;
-	bool ok;
-
-	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB))
-		BUG("bad regular expression");
-	ok = !regexec(&rx, s, 0, NULL, 0);
-	regfree(&rx);
-	return ok;
-}
-
 static int unknown_keys(struct json_file *f, const json_t *obj, const char **path, size_t n,
 			const char *const *allowed, struct diag *d)
 {
@@ -80,13 +59,13 @@ static int unknown_keys(struct json_file *f, const json_t *obj, const char **pat
 
 	json_object_foreach((json_t *)obj, key, v) {
 		path[n] = key;
-		if (n == 1 && in_list(removed_keys, key))
+		if (n == 1 && list_has(removed_keys, key))
 			rc = json_error(d, f, path, n + 1, "SDK 56 has no '%s' (it was removed; "
 					"%s)", key, !strcmp(key, "splash") ?
 					"the splash is the expo-splash-screen plugin's, which "
 					"presetgen.yaml's mobile.splash configures" :
 					"Expo ignores it or rejects it");
-		else if (!in_list(allowed, key))
+		else if (!list_has(allowed, key))
 			rc = json_error(d, f, path, n + 1, "unknown key: SDK 56's app config has "
 					"no '%s' here (Expo's schema rejects additional properties)",
 					key);
@@ -107,7 +86,7 @@ static int check_string(struct json_file *f, const json_t *parent, const char **
 			rc = json_error(d, f, path, n, "missing: expected %s", what);
 		return rc;
 	}
-	if (!json_is_string(v) || !matches(re, json_string_value(v))) {
+	if (!json_is_string(v) || !regex_matches(re, json_string_value(v))) {
 		json_describe(&sb, v);
 		rc = json_error(d, f, path, n, "expected %s, found %s", what, sb.buf);
 	}
@@ -129,7 +108,7 @@ static int check_package(struct json_file *f, const json_t *android, struct diag
 		return -1;
 	dup = xstrdup(json_string_value(v));
 	for (seg = strtok_r(dup, ".", &save); seg; seg = strtok_r(NULL, ".", &save))
-		if (in_list(java_keywords, seg)) {
+		if (list_has(java_keywords, seg)) {
 			rc = json_error(d, f, path, 3, "'%s' is a Java keyword, which a segment of "
 					"an Android package cannot be (in \"%s\")", seg,
 					json_string_value(v));
@@ -264,17 +243,6 @@ int appjson_check(struct json_file *f, bool updates_owned, struct diag *d)
 	return rc ? -1 : 0;
 }
 
-static json_t *object_at(json_t *parent, const char *key)
-{
-	json_t *o = json_object_get(parent, key);
-
-	if (!json_is_object(o)) {
-		o = json_object();
-		json_object_set_new(parent, key, o);
-	}
-	return o;
-}
-
 static void set_str(json_t *o, const char *key, const char *s)
 {
 	json_object_set_new(o, key, json_string(s));
@@ -365,7 +333,7 @@ json_t *appjson_make(struct json_file *app, const struct mobile_cfg *cfg,
 		const char *p4[4] = { "expo", "extra", "eas", "projectId" };
 
 		if (!json_is_string(pid) ||
-		    !matches("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+		    !regex_matches("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
 			     json_string_value(pid))) {
 			json_error(d, app, p4, 4, "EAS Update (presetgen.yaml mobile.updates) needs "
 				   "the EAS project's id here, a UUID (eas init writes it)");

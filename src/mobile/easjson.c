@@ -6,7 +6,6 @@
  * presetgen issues the numbers (../shared/reference/expo.md, section 3). */
 #include "internal.h"
 
-#include <regex.h>
 #include <string.h>
 
 static const char *const common_keys[] = {
@@ -37,26 +36,6 @@ static const char *const submit_ios[] = { "ascApiKeyPath", "ascApiKeyId", "ascAp
 					  "companyName", "appName", "bundleIdentifier",
 					  "metadataPath", "groups", NULL };
 
-static bool listed(const char *const *l, const char *s)
-{
-	for (; *l; l++)
-		if (!strcmp(*l, s))
-			return true;
-	return false;
-}
-
-static bool re(const char *rx, const char *s)
-{
-	regex_t r;
-	bool ok;
-
-	if (regcomp(&r, rx, REG_EXTENDED | REG_NOSUB))
-		BUG("bad regular expression");
-	ok = !regexec(&r, s, 0, NULL, 0);
-	regfree(&r);
-	return ok;
-}
-
 struct ctx {
 	struct json_file *f;
 	struct diag *d;
@@ -79,7 +58,7 @@ static void fail(struct ctx *c, size_t n, const char *msg, const json_t *v)
 static void string_rule(struct ctx *c, size_t n, const json_t *v, const char *rx,
 			const char *expected)
 {
-	if (!json_is_string(v) || !re(rx, json_string_value(v)))
+	if (!json_is_string(v) || !regex_matches(rx, json_string_value(v)))
 		fail(c, n, expected, v);
 }
 
@@ -134,7 +113,7 @@ static void platform_rules(struct ctx *c, size_t n, const json_t *obj, const cha
 		return fail(c, n, "expected an object", obj);
 	json_object_foreach((json_t *)obj, key, v) {
 		c->path[n] = key;
-		if (!listed(platform_common, key) && !listed(only, key))
+		if (!list_has(platform_common, key) && !list_has(only, key))
 			fail(c, n + 1, "unknown key (@expo/eas-json rejects it here)", NULL);
 		else
 			value_rules(c, n + 1, key, v);
@@ -156,7 +135,7 @@ static void build_profile(struct ctx *c, const json_t *build, const char *name, 
 		c->path[2] = key;
 		if (!strcmp(key, "simulator"))
 			fail(c, 3, "simulator belongs under ios (@expo/eas-json rejects it here)", NULL);
-		else if (!listed(common_keys, key))
+		else if (!list_has(common_keys, key))
 			fail(c, 3, "unknown key (@expo/eas-json rejects it in a build profile)", NULL);
 		else if (!strcmp(key, "android"))
 			platform_rules(c, 3, v, android_only);
@@ -202,7 +181,7 @@ static void submit_profile(struct ctx *c, const char *name, const json_t *p)
 		}
 		json_object_foreach(v, k2, v2) {
 			c->path[3] = k2;
-			if (!listed(keys, k2))
+			if (!list_has(keys, k2))
 				fail(c, 4, "unknown key (@expo/eas-json rejects it here)", NULL);
 			else if (!strcmp(k2, "releaseStatus"))
 				string_rule(c, 4, v2, "^(completed|draft|halted|inProgress)$",
@@ -240,7 +219,7 @@ static void check_base(struct ctx *c, const json_t *root)
 			return fail(c, 1, "expected an object", cli);
 		json_object_foreach((json_t *)cli, key, v) {
 			c->path[1] = key;
-			if (!listed(cli_keys, key))
+			if (!list_has(cli_keys, key))
 				fail(c, 2, "unknown key (@expo/eas-json rejects it)", NULL);
 			else if (!strcmp(key, "appVersionSource") &&
 				 (!json_is_string(v) || strcmp(json_string_value(v), "local")))
@@ -280,17 +259,6 @@ static void own(struct ctx *c, json_t *obj, size_t n, const char *key, json_t *w
 		strbuf_release(&h);
 	}
 	json_object_set_new(obj, key, want);
-}
-
-static json_t *object_at(json_t *parent, const char *key)
-{
-	json_t *o = json_object_get(parent, key);
-
-	if (!json_is_object(o)) {
-		o = json_object();
-		json_object_set_new(parent, key, o);
-	}
-	return o;
 }
 
 json_t *easjson_make(struct json_file *base, const struct mobile_cfg *cfg, struct diag *d)

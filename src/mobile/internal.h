@@ -46,6 +46,13 @@ extern const char *const mobile_env_names[3];
  * rest is the site's, checked by `presetgen build`). */
 int mobile_config_read(int rootfd, struct mobile_cfg *cfg, struct arena *a, struct diag *d);
 
+/* Whether list (NULL-terminated) holds s; whether s matches the extended
+ * regular expression re (one of presetgen's own). */
+bool list_has(const char *const *list, const char *s);
+bool regex_matches(const char *re, const char *s);
+/* parent.key, made an empty object when it is not one. */
+json_t *object_at(json_t *parent, const char *key);
+
 /* A JSON file as read: its text (for positions), its value. */
 struct json_file {
 	const char *path;

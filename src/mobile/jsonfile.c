@@ -3,9 +3,41 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+bool list_has(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return true;
+	return false;
+}
+
+bool regex_matches(const char *re, const char *s)
+{
+	regex_t rx;
+	bool ok;
+
+	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB))
+		BUG("bad regular expression");
+	ok = !regexec(&rx, s, 0, NULL, 0);
+	regfree(&rx);
+	return ok;
+}
+
+json_t *object_at(json_t *parent, const char *key)
+{
+	json_t *o = json_object_get(parent, key);
+
+	if (!json_is_object(o)) {
+		o = json_object();
+		json_object_set_new(parent, key, o);
+	}
+	return o;
+}
 
 int json_file_load(int rootfd, const char *path, bool optional, struct json_file *f,
 		   struct diag *d)
