@@ -114,8 +114,10 @@ struct site_changes {
 /* Reads again what the files at paths (relative to the root) feed:
  * templates, content pages, assets (the icons only when their sources
  * changed). Says what must be rendered again; sets reload, and reads
- * nothing, for presetgen.yaml and the snapshots. Returns -1 after
- * reporting errors; the site is then as it was. */
+ * nothing, for presetgen.yaml and the snapshots. Each part (templates,
+ * pages, assets) that reads without error replaces the old one; one that
+ * does not is left as it was, and -1 is returned after its errors are
+ * reported. */
 int site_update(struct site *s, const char *const *paths, size_t n, struct site_changes *ch);
 void site_changes_release(struct site_changes *ch);
 
