@@ -17,14 +17,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define LIVE_TAG "<script src=\"/__presetgen/live.js\"></script>"
-
 struct server {
 	struct MHD_Daemon *mhd;
 	struct live *live;
 	pthread_mutex_t lock;
 	struct gen *gen;		/* what requests are answered from */
 	char hosts[4][80];		/* Host values accepted */
+	char live_tag[80];		/* the script element, its URL versioned */
 };
 
 
@@ -160,10 +159,10 @@ static enum MHD_Result plain(struct MHD_Connection *c, unsigned status, const ch
 
 /* A page with the live-reload script before </body> (the build's bytes
  * never hold it). */
-static struct MHD_Response *page_response(const struct blob *b)
+static struct MHD_Response *page_response(const struct server *s, const struct blob *b)
 {
 	const char *body = NULL;
-	size_t at, n = strlen(LIVE_TAG);
+	size_t at, n = strlen(s->live_tag);
 	char *out;
 
 	for (const char *p = b->data; (p = strstr(p, "</body>")); p++)
@@ -171,7 +170,7 @@ static struct MHD_Response *page_response(const struct blob *b)
 	at = body ? (size_t)(body - b->data) : b->len;
 	out = xmalloc(b->len + n);
 	memcpy(out, b->data, at);
-	memcpy(out + at, LIVE_TAG, n);
+	memcpy(out + at, s->live_tag, n);
 	memcpy(out + at + n, b->data + at, b->len - at);
 	return MHD_create_response_from_buffer(b->len + n, out, MHD_RESPMEM_MUST_FREE);
 }
@@ -179,8 +178,9 @@ static struct MHD_Response *page_response(const struct blob *b)
 /* Long because it is one response, step by step: status and file from
  * the routing, then the body form (304, range, gzip, page with the
  * script), then the headers, in the order Vercel applies them. */
-static enum MHD_Result send_file(struct MHD_Connection *c, const struct gen *g, const char *url,
-				 const struct entry *e, unsigned status)
+static enum MHD_Result send_file(const struct server *s, struct MHD_Connection *c,
+				 const struct gen *g, const char *url, const struct entry *e,
+				 unsigned status)
 {
 	const char *type = content_type(e->path), *inm, *range, *data = e->b->data;
 	const char *etag = blob_etag(e->b);
@@ -210,7 +210,7 @@ static enum MHD_Result send_file(struct MHD_Connection *c, const struct gen *g, 
 			status = 206;
 		}
 	} else if (html) {
-		r = page_response(e->b);
+		r = page_response(s, e->b);
 	} else {
 		size_t glen;
 		const char *gzd = compressible(type) && len >= 1024 && accepts_gzip(c) ?
@@ -302,7 +302,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			strlen(live_script), (void *)live_script, MHD_RESPMEM_PERSISTENT);
 
 		MHD_add_response_header(r, "Content-Type", "application/javascript; charset=utf-8");
-		MHD_add_response_header(r, "Cache-Control", "no-store");
+		MHD_add_response_header(r, "Cache-Control", "public, max-age=31536000, immutable");
 		ret = MHD_queue_response(c, 200, r);
 		MHD_destroy_response(r);
 		return ret;
@@ -320,13 +320,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	case SITE_ROUTE_FILE:
 		/* vercel.json is Vercel's configuration, not a file it serves */
 		if (strcmp(where.buf, "vercel.json")) {
-			ret = send_file(c, g, url, gen_find(g, where.buf), 200);
+			ret = send_file(s, c, g, url, gen_find(g, where.buf), 200);
 			break;
 		}
 		/* fall through */
 	default:
 		e = gen_find(g, "404.html");
-		ret = e ? send_file(c, g, url, e, 404) : plain(c, 404, "not found\n");
+		ret = e ? send_file(s, c, g, url, e, 404) : plain(c, 404, "not found\n");
 		break;
 	}
 	gen_unref(g);
@@ -363,6 +363,12 @@ struct server *server_start(const char *bind_to, int port, struct live *l, int *
 	snprintf(s->hosts[0], sizeof(s->hosts[0]), "%s:%d", bind_to, port);
 	snprintf(s->hosts[1], sizeof(s->hosts[1]), "localhost:%d", port);
 	snprintf(s->hosts[2], sizeof(s->hosts[2]), "127.0.0.1:%d", port);
+	/* versioned, so browsers keep it and a new presetgen's is fetched */
+	uint64_t v = 14695981039346656037ULL;
+	for (const char *p = live_script; *p; p++)
+		v = (v ^ (unsigned char)*p) * 1099511628211ULL;
+	snprintf(s->live_tag, sizeof(s->live_tag),
+		 "<script src=\"/__presetgen/live.js?v=%016llx\"></script>", (unsigned long long)v);
 	s->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 				  MHD_USE_ITC, (uint16_t)port, NULL, NULL, handle, s,
 				  MHD_OPTION_LISTEN_SOCKET, fd,

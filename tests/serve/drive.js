@@ -32,7 +32,7 @@ function ok(cond, what, detail) {
   if (!cond && detail) console.log(`#   ${String(detail).slice(0, 1500).replace(/\n/g, '\n#   ')}`);
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const LIVE = '<script src="/__presetgen/live.js"></script>';
+const LIVE = /<script src="\/__presetgen\/live\.js\?v=[0-9a-f]{16}"><\/script>/;
 
 function walk(dir, base = dir, out = []) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
