@@ -49,6 +49,11 @@ void page_refs_merge(struct page_refs *into, const struct page_refs *from)
 		set_add(&into->style, &into->nstyle, from->style[i], strlen(from->style[i]));
 }
 
+bool page_refs_empty(const struct page_refs *r)
+{
+	return !r->nimg && !r->nscript && !r->nstyle;
+}
+
 void page_refs_release(struct page_refs *r)
 {
 	for (size_t i = 0; i < r->nimg; i++)

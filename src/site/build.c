@@ -257,7 +257,7 @@ void site_free(struct site *s)
 	assets_release(&s->assets);
 	free(s->favicon);
 	icon_gen_release(s);
-	page_refs_release(&s->refs);
+	page_asks_release(s->asks, s->nasks);
 	arena_release(&s->pages_arena);
 	snapshot_release(&s->snap);
 	if (s->rootfd >= 0)
@@ -278,6 +278,9 @@ static void run_release(struct run *r)
 			free((char *)j->msgs[k].text);
 		}
 		free(j->msgs);
+		if (j->refs)
+			page_refs_release(j->refs);
+		free(j->refs);
 	}
 	free(r->jobs);
 	menus_release(r);

@@ -182,6 +182,14 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 /* Adds every string of from into into; frees nothing. */
 void page_refs_merge(struct page_refs *into, const struct page_refs *from);
 void page_refs_release(struct page_refs *r);
+bool page_refs_empty(const struct page_refs *r);
+
+/* One page's asks of the CSP, kept between renders for serve. */
+struct page_ask {
+	char *out;
+	struct page_refs *refs;
+};
+void page_asks_release(struct page_ask *a, size_t n);
 
 /* ---- sitemap and Atom (feeds.c, with libxml2's writer) --------------------- */
 
@@ -380,7 +388,10 @@ struct site {
 	size_t nicon_gen;
 	struct arena pages_arena;	/* pages, replaced whole by site_update */
 	const char *base_url;		/* the environment's, or the inputs' override */
-	struct page_refs refs;		/* what the last renders' pages asked of the CSP */
+	/* what each page of the last renders asked of the CSP (for a sink:
+	 * a partial render keeps the others'), sorted by output path */
+	struct page_ask *asks;
+	size_t nasks;
 	double t0;			/* when loading began */
 };
 
@@ -420,6 +431,7 @@ struct job {
 	bool skipped;			/* a page the caller did not want this time */
 	const char *url;		/* pages: for the sitemap (NULL: left out) */
 	int64_t lastmod;		/* pages: microseconds, or INT64_MIN */
+	struct page_refs *refs;		/* a sink's page: what it asked of the CSP */
 };
 
 /* build.c: what site_load reads, for site_update to read again. */

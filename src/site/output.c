@@ -283,22 +283,83 @@ static int commit(struct run *r, struct staging *st, const char *shown)
 	return diag_syserror(r->d, shown, "cannot replace the output: %s", strerror(e));
 }
 
+static int ask_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct page_ask *)a)->out, ((const struct page_ask *)b)->out);
+}
+
+void page_asks_release(struct page_ask *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].out);
+		if (a[i].refs)
+			page_refs_release(a[i].refs);
+		free(a[i].refs);
+	}
+	free(a);
+}
+
+/* What each page of the plan asks of the CSP: its own from this render,
+ * or an earlier render's when this one skipped it; pages no longer
+ * planned drop out. Into all, the union. */
+static void keep_asks(struct run *r, struct page_refs *all)
+{
+	struct site *s = r->s;
+	struct page_ask *next = NULL, key, *old;
+	size_t n = 0, alloc = 0;
+
+	for (size_t i = 0; i < r->njobs; i++) {
+		struct job *j = &r->jobs[i];
+		struct page_refs *refs = NULL;
+
+		if (!j->tpl)
+			continue;
+		if (!j->skipped) {
+			refs = j->refs;
+			j->refs = NULL;
+		} else if (s->nasks) {
+			key.out = (char *)j->out;
+			old = bsearch(&key, s->asks, s->nasks, sizeof(*s->asks), ask_cmp);
+			if (old) {
+				refs = old->refs;
+				old->refs = NULL;
+			}
+		}
+		if (!refs)
+			continue;
+		if (n == alloc) {
+			alloc = alloc ? 2 * alloc : 64;
+			next = xrealloc(next, alloc * sizeof(*next));
+		}
+		next[n].out = xstrdup(j->out);
+		next[n].refs = refs;
+		n++;
+		page_refs_merge(all, refs);
+	}
+	if (n)
+		qsort(next, n, sizeof(*next), ask_cmp);
+	page_asks_release(s->asks, s->nasks);
+	s->asks = next;
+	s->nasks = n;
+}
+
 /* serve: every file to the sink, vercel.json last, its CSP allowing what
- * this render's pages and (when it rendered only some) earlier ones ask. */
+ * the pages of the plan ask, each as it was last rendered. */
 int sink_output(struct run *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct site_output o = { .path = "vercel.json" };
+	struct page_refs all = { 0 };
 	struct site *s = r->s;
 	struct job j;
 	int rc;
 
 	if (run_jobs(r) < 0 || run_cancelled(r))
 		return -1;
-	if (!r->o->want)
-		page_refs_release(&s->refs);
-	page_refs_merge(&s->refs, &r->refs);
-	vercel_json(&sb, &s->cfg, s->env, &s->refs, &r->redirects);
+	page_refs_merge(&all, &r->refs);
+	keep_asks(r, &all);
+	vercel_json(&sb, &s->cfg, s->env, &all, &r->redirects);
+	page_refs_release(&all);
 	memset(&j, 0, sizeof(j));
 	j.out = "vercel.json";
 	j.src = s->cfg.path;

@@ -81,6 +81,7 @@ struct worker {
 	struct arena scratch;
 	struct gzip *gz;
 	struct page_refs refs;
+	struct page_refs page;	/* a sink's page: its own asks */
 	struct diag jd;		/* collects a job's messages */
 	struct collected got;
 	struct mustache_deps deps;	/* what a page used, for a sink */
@@ -126,10 +127,18 @@ static void render_page(struct worker *w, struct job *j)
 		return;
 	/* asset URLs to hashed names, SRI on scripts and stylesheets */
 	strbuf_reset(&w->fixed);
+	page_refs_release(&w->page);
 	if (assets_rewrite_html(&r->s->assets, r->base_url, j->out, j->src, w->sb.buf, w->sb.len,
-				&w->fixed, &w->refs, &w->jd) < 0) {
+				&w->fixed, r->o->sink ? &w->page : &w->refs, &w->jd) < 0) {
 		fail_job(r, j, &w->got);
 		return;
+	}
+	/* for serve, each page's own asks: a later partial render replaces
+	 * them, so what an edit removed is no longer allowed */
+	if (r->o->sink && !page_refs_empty(&w->page)) {
+		j->refs = xmalloc(sizeof(*j->refs));
+		*j->refs = w->page;
+		memset(&w->page, 0, sizeof(w->page));
 	}
 	if (leaks_secret(r, j, w->fixed.buf, w->fixed.len)) {
 		atomic_store(&r->failed, 1);
@@ -219,6 +228,7 @@ static void *worker(void *arg)
 	page_refs_merge(&w.r->refs, &w.refs);
 	pthread_mutex_unlock(&w.r->lock);
 	page_refs_release(&w.refs);
+	page_refs_release(&w.page);
 	return NULL;
 }
 

@@ -62,8 +62,9 @@ struct site_render_opts {
 	void (*sink)(void *ud, const struct site_output *o);
 	void *sink_ud;
 	/* When set, only the pages it wants are rendered (and given to sink);
-	 * every other file is made as usual. The CSP then also allows what
-	 * the pages of earlier renders asked for. */
+	 * every other file is made as usual. The CSP allows what each page
+	 * asks as it was last rendered (the site keeps each page's asks), so
+	 * an inline script an edit removed is no longer allowed. */
 	bool (*want)(void *ud, const char *path, const char *src);
 	void *want_ud;
 	/* Called now and then from the render threads, one call at a time. */

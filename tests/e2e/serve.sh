@@ -96,6 +96,22 @@ if [ "$pages_body" -eq 1 ] && [ "$pages_layout" -lt "$total" ] && [ "$pages_gig"
 else
 	notok "partial re-rendering" "layout $pages_layout partial $pages_partial gig $pages_gig body $pages_body total $total"
 fi
+# an inline style a layout adds is allowed by the CSP; once an edit removes
+# it (a partial render), it is allowed no more
+csp() { curl -sI "$BASE/about/" | tr -d '\r' | sed -n 's/^Content-Security-Policy: //ip'; }
+hash="'sha256-$(printf '.csp-probe{color:red}' | openssl dgst -sha256 -binary | base64)'"
+node "$DRIVE" edit "$BASE" "$SITE" templates/page.mustache '<article' '<style>.csp-probe{color:red}</style><article' /about/ 'csp-probe' >/dev/null
+with=$(csp)
+node "$DRIVE" edit "$BASE" "$SITE" templates/page.mustache '<style>.csp-probe{color:red}</style>' '' /about/ '!' >/dev/null
+sleep 0.3
+without=$(csp)
+case "$with" in *"$hash"*) in1=yes ;; *) in1=no ;; esac
+case "$without" in *"$hash"*) in2=yes ;; *) in2=no ;; esac
+if [ $in1 = yes ] && [ $in2 = no ] && [ -n "$without" ]; then
+	ok "the CSP allows an inline style while a page has it, and not once an edit removed it ($(rendered) pages rendered)"
+else
+	notok "the CSP follows the pages as last rendered" "with the style: $in1 ($with)" "after removing it: $in2 ($without)"
+fi
 edit "the stylesheet (assets/css/site.css)" assets/css/site.css 'body {' 'body { letter-spacing: 0;' /about/ about css '!'
 edit "presetgen.yaml (site.title)" presetgen.yaml 'title: Preset' 'title: Preset Preview' /about/ about reload 'Preset Preview'
 edit "the snapshot (a gig's title)" content/data/preset.json "\"title\": \"$title\"" "\"title\": \"$title, edited\"" "$snap" snap reload "$title, edited"
