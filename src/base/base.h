@@ -155,6 +155,11 @@ bool strmap_put(struct strmap *m, const char *key, size_t *val);
 bool strmap_get(const struct strmap *m, const char *key, size_t *val);
 size_t strmap_count(const struct strmap *m);
 
+/* FNV-1a over n bytes, continuing from h (FNV_START to begin): a
+ * fingerprint for telling changed data from unchanged, not security. */
+#define FNV_START 14695981039346656037ULL
+uint64_t fnv1a(const void *p, size_t n, uint64_t h);
+
 /* ---- diag: "file:line:col: error: ..." diagnostics ----------------------- */
 
 enum diag_kind { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };

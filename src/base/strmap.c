@@ -19,6 +19,15 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
+uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}
+
 struct strmap *strmap_new(size_t n)
 {
 	struct strmap *m = xcalloc(1, sizeof(*m));

@@ -342,6 +342,7 @@ static int admit(struct rt *x, size_t r, struct crow *cr, struct sortrow *s)
 	add_labels(x, v, vals, cr->restricted);
 	page_of(x, cr, v, vals);
 	cr->v = v;
+	cr->key = key;
 	s->id = key;
 	s->keys = arena_alloc(a, (cfg->nsort + 1) * sizeof(*s->keys));
 	for (size_t k = 0; k < cfg->nsort; k++)

@@ -459,6 +459,7 @@ struct collection_cfg {
 
 struct crow {
 	size_t row;		/* in the table */
+	const char *key;	/* the key column's text: the row's identity */
 	struct value *v;	/* what templates see */
 	const char *url;	/* NULL: no page */
 	const char *out;

@@ -94,21 +94,62 @@ struct gen *gen_new(void)
 	return g;
 }
 
-void gen_add(struct gen *g, const char *path, struct blob *b, bool page, bool uses_pages,
-	     const uint16_t *tpls, size_t ntpls)
+static uint32_t *copy_ids(const uint32_t *ids, size_t n)
+{
+	uint32_t *c = n ? xmalloc(n * sizeof(*c)) : NULL;
+
+	if (n)
+		memcpy(c, ids, n * sizeof(*c));
+	return c;
+}
+
+void gen_add(struct gen *g, const char *path, struct blob *b, bool page,
+	     const struct page_deps *d)
 {
 	struct entry *e;
 
 	ALLOC_GROW(g->e, g->n + 1, g->alloc);
 	e = &g->e[g->n++];
+	memset(e, 0, sizeof(*e));
 	e->path = xstrdup(path);
 	e->b = b;
 	e->page = page;
-	e->uses_pages = uses_pages;
-	e->ntpls = ntpls;
-	e->tpls = ntpls ? xmalloc(ntpls * sizeof(*tpls)) : NULL;
-	if (ntpls)
-		memcpy(e->tpls, tpls, ntpls * sizeof(*tpls));
+	if (d) {
+		e->deps = *d;
+		e->deps.tpls = copy_ids(d->tpls, d->ntpls);
+		e->deps.assets = copy_ids(d->assets, d->nassets);
+		e->deps.rows = copy_ids(d->rows, d->nrows);
+	}
+}
+
+uint32_t names_id(struct names *ns, const char *name)
+{
+	size_t id = ns->n;
+
+	if (!ns->map)
+		ns->map = strmap_new(64);
+	if (strmap_get(ns->map, name, &id))
+		return (uint32_t)id;
+	ALLOC_GROW(ns->name, ns->n + 1, ns->alloc);
+	ns->name[ns->n] = xstrdup(name);
+	strmap_put(ns->map, ns->name[ns->n], &id);
+	return (uint32_t)ns->n++;
+}
+
+uint32_t names_find(const struct names *ns, const char *name)
+{
+	size_t id;
+
+	return strmap_get(ns->map, name, &id) ? (uint32_t)id : UINT32_MAX;
+}
+
+void names_release(struct names *ns)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		free(ns->name[i]);
+	free(ns->name);
+	strmap_free(ns->map);
+	memset(ns, 0, sizeof(*ns));
 }
 
 static int by_path(const void *x, const void *y)
@@ -242,7 +283,9 @@ void gen_unref(struct gen *g)
 		return;
 	for (size_t i = 0; i < g->n; i++) {
 		free(g->e[i].path);
-		free(g->e[i].tpls);
+		free(g->e[i].deps.tpls);
+		free(g->e[i].deps.assets);
+		free(g->e[i].deps.rows);
 		blob_unref(g->e[i].b);
 	}
 	for (size_t i = 0; i < g->nhr; i++) {

@@ -32,14 +32,37 @@ const char *blob_etag(struct blob *b);
 /* The gzip form, or NULL when it would not be smaller. */
 const char *blob_gz(struct blob *b, size_t *len);
 
+/* What a page depended on when it was rendered; templates and assets by
+ * the numbers serve gives their names (struct names). */
+struct page_deps {
+	bool uses_pages;		/* site.pages */
+	bool uses_colls;		/* collections */
+	uint64_t data;			/* site_page.data */
+	uint32_t *tpls;
+	size_t ntpls;
+	uint32_t *assets;
+	size_t nassets;
+	uint32_t *rows;			/* the collection rows it looked into */
+	size_t nrows;
+};
+
 struct entry {
 	char *path;			/* "gigs/index.html" */
 	struct blob *b;
 	bool page;
-	bool uses_pages;
-	uint16_t *tpls;			/* ids of the templates a page used */
-	size_t ntpls;
+	struct page_deps deps;		/* pages */
 };
+
+/* Names kept once each, by number. */
+struct names {
+	char **name;
+	size_t n, alloc;
+	struct strmap *map;
+};
+uint32_t names_id(struct names *ns, const char *name);
+/* The number of name, or UINT32_MAX when it has none. */
+uint32_t names_find(const struct names *ns, const char *name);
+void names_release(struct names *ns);
 
 struct header_rule {
 	char *source;			/* as vercel.json has it */
@@ -62,8 +85,9 @@ struct gen {
 };
 
 struct gen *gen_new(void);
-void gen_add(struct gen *g, const char *path, struct blob *b, bool page, bool uses_pages,
-	     const uint16_t *tpls, size_t ntpls);
+/* Adds path with b (taking the reference) and, for a page, a copy of d. */
+void gen_add(struct gen *g, const char *path, struct blob *b, bool page,
+	     const struct page_deps *d);
 /* Sorts the entries (for gen_find while more are added). */
 void gen_finish_sort(struct gen *g);
 /* Sorts the entries and reads vercel.json's rules. */

@@ -25,11 +25,18 @@ struct state {
 	struct gen *gen;		/* served (our reference) */
 	struct gen *building;
 	const struct site_changes *ch;	/* for want() */
-	char **tpl_names;		/* templates by the numbers pages keep */
+	/* what ch touches, by the numbers pages keep (made before a render:
+	 * want() runs in the render's threads and only compares numbers) */
+	uint32_t *tpl_changed, *asset_changed;
+	size_t ntpl_changed, nasset_changed;
+	unsigned char *row_changed;	/* a bit per row number */
+	struct names tpls, assets, rows; /* the numbers pages keep */
+	struct page_deps scratch;	/* sink()'s, one call at a time */
+	size_t atpls, aassets, arows;
+
 	/* what failed builds changed and nothing has rendered yet: the site
 	 * took those changes in, so the next good build must render them */
 	struct site_changes carry;
-	size_t ntpl, atpl;
 	long number;
 };
 
@@ -103,47 +110,98 @@ static void begin_build(struct state *st)
 	st->errors = json_array();
 }
 
-/* Templates are few (tens): a list searched in order is enough. */
-static uint16_t tpl_id(struct state *st, const char *name)
-{
-	for (size_t i = 0; i < st->ntpl; i++)
-		if (!strcmp(st->tpl_names[i], name))
-			return (uint16_t)i;
-	ALLOC_GROW(st->tpl_names, st->ntpl + 1, st->atpl);
-	st->tpl_names[st->ntpl] = xstrdup(name);
-	return (uint16_t)st->ntpl++;
-}
-
+/* A file of the render; a page with what it depended on. */
 static void sink(void *ud, const struct site_output *o)
 {
 	struct state *st = ud;
-	uint16_t ids[64];
-	size_t n = 0;
+	struct page_deps *d = &st->scratch;
 
-	for (size_t i = 0; i < o->ntemplates && n < ARRAY_SIZE(ids); i++)
-		ids[n++] = tpl_id(st, o->templates[i]);
-	gen_add(st->building, o->path, blob_new(o->data, o->len), o->page, o->uses_pages, ids, n);
+	if (!o->page) {
+		gen_add(st->building, o->path, blob_new(o->data, o->len), false, NULL);
+		return;
+	}
+	ALLOC_GROW(d->tpls, o->ntemplates, st->atpls);
+	ALLOC_GROW(d->assets, o->nassets, st->aassets);
+	ALLOC_GROW(d->rows, o->nrows, st->arows);
+	for (size_t i = 0; i < o->ntemplates; i++)
+		d->tpls[i] = names_id(&st->tpls, o->templates[i]);
+	for (size_t i = 0; i < o->nassets; i++)
+		d->assets[i] = names_id(&st->assets, o->assets[i]);
+	for (size_t i = 0; i < o->nrows; i++)
+		d->rows[i] = names_id(&st->rows, o->rows[i]);
+	d->ntpls = o->ntemplates;
+	d->nassets = o->nassets;
+	d->nrows = o->nrows;
+	d->uses_pages = o->uses_pages;
+	d->uses_colls = o->uses_collections;
+	d->data = o->fingerprint;
+	gen_add(st->building, o->path, blob_new(o->data, o->len), true, d);
 }
 
-/* Whether a page must be rendered again for the changes in st->ch. */
-static bool want(void *ud, const char *path, const char *src)
+static bool any_of(const uint32_t *ids, size_t n, const uint32_t *of, size_t nof)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < nof; k++)
+			if (ids[i] == of[k])
+				return true;
+	return false;
+}
+
+/* Whether a page must be rendered again for the changes in st->ch: new,
+ * its data or (when it showed them) the collections changed, its content
+ * page, site.pages (when it showed them), a template it used, an asset it
+ * referenced. */
+static bool want(void *ud, const struct site_page *p)
 {
 	struct state *st = ud;
 	const struct site_changes *ch = st->ch;
-	const struct entry *e = gen_find(st->gen, path);
+	const struct entry *e = gen_find(st->gen, p->path);
 
 	if (!e || !e->page)
 		return true;
-	for (size_t i = 0; i < ch->nsources; i++)
-		if (!strcmp(ch->sources[i], src))
+	if (ch->data) {
+		if (e->deps.data != p->data || (e->deps.uses_colls && ch->collections))
 			return true;
-	if (ch->nsources && e->uses_pages)
-		return true;
-	for (size_t i = 0; i < e->ntpls; i++)
-		for (size_t k = 0; k < ch->ntemplates; k++)
-			if (!strcmp(st->tpl_names[e->tpls[i]], ch->templates[k]))
+		for (size_t i = 0; i < e->deps.nrows; i++)
+			if (st->row_changed[e->deps.rows[i] / 8] & (1u << (e->deps.rows[i] % 8)))
 				return true;
-	return false;
+	}
+	for (size_t i = 0; i < ch->nsources; i++)
+		if (!strcmp(ch->sources[i], p->src))
+			return true;
+	if (ch->nsources && e->deps.uses_pages)
+		return true;
+	return any_of(e->deps.tpls, e->deps.ntpls, st->tpl_changed, st->ntpl_changed) ||
+	       any_of(e->deps.assets, e->deps.nassets, st->asset_changed, st->nasset_changed);
+}
+
+/* The numbers of what ch names, for want(). */
+static void changed_ids(struct state *st, const struct site_changes *ch)
+{
+	st->ntpl_changed = st->nasset_changed = 0;
+	st->tpl_changed = xrealloc(st->tpl_changed, (ch->ntemplates + 1) * sizeof(uint32_t));
+	st->asset_changed = xrealloc(st->asset_changed,
+				     (ch->nassets_changed + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < ch->ntemplates; i++) {
+		uint32_t id = names_find(&st->tpls, ch->templates[i]);
+
+		if (id != UINT32_MAX)
+			st->tpl_changed[st->ntpl_changed++] = id;
+	}
+	for (size_t i = 0; i < ch->nassets_changed; i++) {
+		uint32_t id = names_find(&st->assets, ch->assets_changed[i]);
+
+		if (id != UINT32_MAX)
+			st->asset_changed[st->nasset_changed++] = id;
+	}
+	free(st->row_changed);
+	st->row_changed = xcalloc(st->rows.n / 8 + 1, 1);
+	for (size_t i = 0; i < ch->nrows; i++) {
+		uint32_t id = names_find(&st->rows, ch->rows[i]);
+
+		if (id != UINT32_MAX)
+			st->row_changed[id / 8] |= (unsigned char)(1u << (id % 8));
+	}
 }
 
 /* ---- what changed, for the open pages ------------------------------------------- */
@@ -285,6 +343,7 @@ static int render(struct state *st, const struct site_changes *ch, size_t *rende
 		ro.want = want;
 		ro.want_ud = st;
 		st->ch = ch;
+		changed_ids(st, ch);
 	}
 	st->building = g;
 	if (site_render(st->site, &ro, &res) < 0) {
@@ -306,7 +365,7 @@ static int render(struct state *st, const struct site_changes *ch, size_t *rende
 
 			if (e->page && !gen_find_in(g, made, e->path)) {
 				blob_ref(e->b);
-				gen_add(g, e->path, e->b, true, e->uses_pages, e->tpls, e->ntpls);
+				gen_add(g, e->path, e->b, true, &e->deps);
 			}
 		}
 	}
@@ -350,14 +409,24 @@ static void failed(struct state *st, const char *what)
 	free(errs);
 }
 
-/* A whole new site: presetgen.yaml or a snapshot changed. */
+static void carry(struct state *st, const struct site_changes *ch);
+
+/* A whole new site: presetgen.yaml or a snapshot changed. What differs
+ * from the site served (whatever changed on disk since it was loaded) is
+ * carried to the render, and what the old one knew of its renders goes
+ * over, for a render of some pages. */
 static int reload(struct state *st)
 {
 	struct site_result res;
 	struct site *s = site_load(&st->in, &st->bd, &res);
+	struct site_changes d;
 
 	if (!s)
 		return -1;
+	site_diff(st->site, s, &d);
+	carry(st, &d);
+	site_changes_release(&d);
+	site_keep_renders(s, st->site);
 	site_free(st->site);
 	st->site = s;
 	return 0;
@@ -377,12 +446,38 @@ static void add_names(const char ***to, size_t *n, const char *const *from, size
 	}
 }
 
+/* Sorted lists of strings: b's into a, each once. */
+static void merge_sorted(char ***a, size_t *na, char *const *b, size_t nb)
+{
+	char **out = xcalloc(*na + nb + 1, sizeof(*out));
+	size_t i = 0, k = 0, n = 0;
+
+	while (i < *na || k < nb) {
+		int c = i == *na ? 1 : k == nb ? -1 : strcmp((*a)[i], b[k]);
+
+		if (c <= 0) {
+			out[n++] = (*a)[i++];
+			k += c == 0;
+		} else {
+			out[n++] = xstrdup(b[k++]);
+		}
+	}
+	free(*a);
+	*a = out;
+	*na = n;
+}
+
 /* Adds what ch says must be rendered to st->carry. */
 static void carry(struct state *st, const struct site_changes *ch)
 {
 	st->carry.reload |= ch->reload;
+	st->carry.data |= ch->data;
+	st->carry.collections |= ch->collections;
+	merge_sorted(&st->carry.rows, &st->carry.nrows, ch->rows, ch->nrows);
 	st->carry.all_pages |= ch->all_pages;
 	st->carry.assets |= ch->assets;
+	add_names(&st->carry.assets_changed, &st->carry.nassets_changed, ch->assets_changed,
+		  ch->nassets_changed);
 	add_names(&st->carry.templates, &st->carry.ntemplates, ch->templates, ch->ntemplates);
 	add_names(&st->carry.sources, &st->carry.nsources, ch->sources, ch->nsources);
 }
@@ -402,7 +497,7 @@ static void rebuild(struct state *st, char **paths, long n)
 	memset(&ch, 0, sizeof(ch));
 	rc = site_update(st->site, (const char *const *)paths, (size_t)n, &ch);
 	carry(st, &ch);
-	if (!rc && st->carry.reload)
+	if (!rc && (st->carry.reload || st->carry.data))
 		rc = reload(st);
 	if (!rc)
 		rc = render(st, st->carry.reload || st->carry.all_pages ? NULL : &st->carry,
@@ -419,6 +514,26 @@ static void rebuild(struct state *st, char **paths, long n)
 }
 
 /* ---- the loop ---------------------------------------------------------------------- */
+
+/* All but the server, which is stopped first. */
+static void state_release(struct state *st)
+{
+	gen_unref(st->gen);
+	live_free(st->live);
+	site_free(st->site);
+	json_decref(st->errors);
+	diag_release(&st->bd);
+	site_changes_release(&st->carry);
+	names_release(&st->tpls);
+	names_release(&st->assets);
+	names_release(&st->rows);
+	free(st->scratch.tpls);
+	free(st->scratch.assets);
+	free(st->scratch.rows);
+	free(st->row_changed);
+	free(st->tpl_changed);
+	free(st->asset_changed);
+}
 
 static struct server *listen_on(struct state *st, struct diag *d, int *port)
 {
@@ -478,11 +593,8 @@ int serve_run(const struct serve_opts *o, struct diag *d)
 	st.site = site_load(&st.in, &st.bd, &(struct site_result){ 0 });
 	if (!st.site || render(&st, NULL, &rendered) < 0) {
 		diag_error(d, NULL, 0, 0, "the site does not build: nothing to serve");
-		site_free(st.site);
 		server_stop(st.srv);
-		live_free(st.live);
-		json_decref(st.errors);
-		diag_release(&st.bd);
+		state_release(&st);
 		return -1;
 	}
 	publish(&st, "built", t0, rendered);
@@ -499,14 +611,6 @@ int serve_run(const struct serve_opts *o, struct diag *d)
 	watch_free(w);
 	live_stop(st.live);
 	server_stop(st.srv);
-	gen_unref(st.gen);
-	live_free(st.live);
-	site_free(st.site);
-	json_decref(st.errors);
-	diag_release(&st.bd);
-	site_changes_release(&st.carry);
-	for (size_t i = 0; i < st.ntpl; i++)
-		free(st.tpl_names[i]);
-	free(st.tpl_names);
+	state_release(&st);
 	return 0;
 }

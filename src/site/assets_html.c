@@ -51,7 +51,7 @@ void page_refs_merge(struct page_refs *into, const struct page_refs *from)
 
 bool page_refs_empty(const struct page_refs *r)
 {
-	return !r->nimg && !r->nscript && !r->nstyle;
+	return !r->nimg && !r->nscript && !r->nstyle && !r->nassets;
 }
 
 void page_refs_release(struct page_refs *r)
@@ -62,9 +62,12 @@ void page_refs_release(struct page_refs *r)
 		free(r->script[i]);
 	for (size_t i = 0; i < r->nstyle; i++)
 		free(r->style[i]);
+	for (size_t i = 0; i < r->nassets; i++)
+		free(r->assets[i]);
 	free(r->img);
 	free(r->script);
 	free(r->style);
+	free(r->assets);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -108,6 +111,7 @@ struct html_ctx {
 	int rc;
 	struct linemap lines;	/* made at the first error */
 	bool lines_ready;
+	struct page_refs *refs;
 };
 
 /* If (s, n) names an asset, returns it; on a missing one reports it. */
@@ -130,6 +134,8 @@ static const struct asset *html_ref(struct html_ctx *h, const char *s, size_t n,
 		q++;
 	logical = xstrndup(s, q);
 	a = assets_find(h->as, logical);
+	if (a && h->refs && h->refs->track_assets)
+		set_add(&h->refs->assets, &h->refs->nassets, a->logical, strlen(a->logical));
 	if (!a) {
 		unsigned l, c;
 
@@ -384,7 +390,7 @@ int assets_rewrite_html(const struct assets *as, const char *base_url, const cha
 			const char *from, const char *html, size_t len, struct strbuf *out,
 			struct page_refs *refs, struct diag *d)
 {
-	struct html_ctx h = { as, base_url, page, from, html, len, d, 0, { 0 }, false };
+	struct html_ctx h = { as, base_url, page, from, html, len, d, 0, { 0 }, false, refs };
 	size_t i = 0, copied = 0;
 
 	while (i < len) {

@@ -37,6 +37,20 @@ static int reference_time(struct site *s, char *const *environ)
 	return 0;
 }
 
+static int tprint_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct tpl_print *)x)->name, ((const struct tpl_print *)y)->name);
+}
+
+void tprints_release(struct tpl_print *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(t[i].name);
+	free(t);
+}
+
+/* The templates, and a fingerprint of each (for site_diff) in
+ * s->tprints, which the caller releases first. */
 int load_templates(struct site *s)
 {
 	char **files;
@@ -44,6 +58,8 @@ int load_templates(struct site *s)
 	int rc = 0;
 
 	s->tpls = mustache_set_new(s->d);
+	s->tprints = NULL;
+	s->ntprints = 0;
 	if (n < 0) {
 		if (errno == ENOENT)
 			return diag_error(s->d, "templates", 0, 0,
@@ -58,12 +74,16 @@ int load_templates(struct site *s)
 		strbuf_addf(&path, "templates/%s", files[i]);
 		if (read_text_at(s->d, s->rootfd, path.buf, &src, &len) < 0) {
 			rc = -1;
+			free(name);
 		} else {
 			if (!mustache_parse(s->tpls, name, path.buf, src, len))
 				rc = -1;
+			/* files are listed sorted: so are the prints */
+			s->tprints = xrealloc(s->tprints, (s->ntprints + 1) * sizeof(*s->tprints));
+			s->tprints[s->ntprints].name = name;
+			s->tprints[s->ntprints++].h = fnv1a(src, len, FNV_START);
 			free(src);
 		}
-		free(name);
 		strbuf_release(&path);
 	}
 	if (!rc) {
@@ -76,6 +96,8 @@ int load_templates(struct site *s)
 		}
 	}
 	free_list(files, n);
+	if (s->ntprints)
+		qsort(s->tprints, s->ntprints, sizeof(*s->tprints), tprint_cmp);
 	return rc;
 }
 
@@ -252,12 +274,14 @@ void site_free(struct site *s)
 	if (!s)
 		return;
 	mustache_set_free(s->tpls);
+	tprints_release(s->tprints, s->ntprints);
 	slugger_free(s->slugs);
 	collections_free(s->colls, s->ncolls);
 	assets_release(&s->assets);
 	free(s->favicon);
 	icon_gen_release(s);
 	page_asks_release(s->asks, s->nasks);
+	rows_release(s);
 	arena_release(&s->pages_arena);
 	snapshot_release(&s->snap);
 	if (s->rootfd >= 0)
@@ -332,6 +356,8 @@ int site_render(struct site *s, const struct site_render_opts *o, struct site_re
 	r.stage_fd = -1;
 	pthread_mutex_init(&r.lock, NULL);
 	pthread_mutex_init(&r.sink_lock, NULL);
+	if (o->sink)
+		rows_prepare(s);
 	rc = plan(&r, res);
 	if (!rc)
 		rc = o->sink ? sink_output(&r) : o->dry_run ? run_jobs(&r) : write_output(&r);

@@ -314,6 +314,7 @@ int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a
 				  "(use -C DIR to name the site's directory)");
 	if (read_text_at(d, dirfd, path, &src, &len) < 0)
 		return -1;
+	cfg->fingerprint = fnv1a(src, len, FNV_START);
 	memset(&r, 0, sizeof(r));
 	r.a = a;
 	r.y = ydoc_load(path, src, len, 0, d);

@@ -66,6 +66,7 @@ struct config {
 	size_t nredirects;
 	struct srcpos redirects_at;
 	struct icon_config icon;	/* the site's icons, the app's source */
+	uint64_t fingerprint;		/* of presetgen.yaml's bytes */
 };
 
 /* Reads path (relative to dirfd) into cfg, with strings in arena a.
@@ -169,6 +170,10 @@ struct page_refs {
 	size_t nscript;
 	char **style;		/* 'sha256-...' of inline <style> bodies */
 	size_t nstyle;
+	/* when track_assets: the assets referenced (logical names), for serve */
+	char **assets;
+	size_t nassets;
+	bool track_assets;
 };
 
 /* Rewrites every reference to /assets/... in an HTML page (href, src,
@@ -368,6 +373,8 @@ struct site {
 	const char **snapshots;		/* from the inputs, else presetgen.yaml's */
 	size_t nsnapshots;
 	struct mustache_set *tpls;
+	struct tpl_print *tprints;	/* each template's name and source, sorted */
+	size_t ntprints;
 	struct page *pages;
 	size_t npages;
 	struct assets assets;
@@ -392,8 +399,29 @@ struct site {
 	 * a partial render keeps the others'), sorted by output path */
 	struct page_ask *asks;
 	size_t nasks;
+	/* for serve (rows.c): the collections' rows by value, made when a
+	 * render first gives its output to a sink */
+	struct row_ref *rows;
+	size_t nrows;
+	uint32_t *row_slots;		/* by value address, 1 << row_bits of them */
+	unsigned row_bits;
+	bool rows_ready;
 	double t0;			/* when loading began */
 };
+
+struct tpl_print {
+	char *name;
+	uint64_t h;
+};
+
+/* rows.c: which row a value is, and fingerprints of what pages show. */
+struct job;
+void rows_prepare(struct site *s);
+void rows_release(struct site *s);
+/* "collection/key" when v is a collection's row, else NULL. */
+const char *rows_id(const struct site *s, const struct value *v);
+/* site_page.data of a job. */
+uint64_t rows_page_data(const struct site *s, const struct job *j);
 
 struct run;
 
@@ -432,10 +460,12 @@ struct job {
 	const char *url;		/* pages: for the sitemap (NULL: left out) */
 	int64_t lastmod;		/* pages: microseconds, or INT64_MIN */
 	struct page_refs *refs;		/* a sink's page: what it asked of the CSP */
+	uint64_t fingerprint;		/* a sink's page: site_page.data */
 };
 
 /* build.c: what site_load reads, for site_update to read again. */
 int load_templates(struct site *s);
+void tprints_release(struct tpl_print *t, size_t n);
 int load_assets(struct site *s, bool icons);
 void icon_gen_release(struct site *s);
 

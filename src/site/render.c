@@ -85,21 +85,89 @@ struct worker {
 	struct diag jd;		/* collects a job's messages */
 	struct collected got;
 	struct mustache_deps deps;	/* what a page used, for a sink */
+	const char **rows;		/* the rows it looked into, for a sink */
+	size_t nrows, arows;
+	const struct value *recent[8];	/* values touch() saw last */
+	unsigned nrecent;
 };
 
-/* Gives a made file to the caller's sink (serve), one call at a time. */
-static void sink(struct run *r, const struct job *j, const char *data, size_t len,
-		 const struct mustache_deps *deps)
+/* A value a sink's page looked into: if it is a row, the page shows it.
+ * Lookups pass the same few maps over and over (the context, the item):
+ * those seen last are not looked for again. */
+static void touch(void *ud, const struct value *v)
 {
+	struct worker *w = ud;
+	const char *id;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(w->recent); i++)
+		if (w->recent[i] == v)
+			return;
+	w->recent[w->nrecent++ % ARRAY_SIZE(w->recent)] = v;
+	id = rows_id(w->r->s, v);
+	if (!id)
+		return;
+	ALLOC_GROW(w->rows, w->nrows + 1, w->arows);
+	w->rows[w->nrows++] = id;
+}
+
+/* Ids are one string per row: the same row, the same pointer. */
+static int by_address(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)*(const char *const *)x, b = (uintptr_t)*(const char *const *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The rows a page looked into, each once. */
+static void rows_seen(struct worker *w)
+{
+	size_t n = 0;
+
+	if (w->nrows)
+		qsort(w->rows, w->nrows, sizeof(*w->rows), by_address);
+	for (size_t i = 0; i < w->nrows; i++)
+		if (!n || w->rows[n - 1] != w->rows[i])
+			w->rows[n++] = w->rows[i];
+	w->nrows = n;
+}
+
+/* Gives a made file to the caller's sink (serve), one call at a time,
+ * with what a page depended on. */
+static void sink(struct run *r, const struct job *j, const char *data, size_t len,
+		 const struct worker *w, const struct page_refs *refs)
+{
+	const struct mustache_deps *deps = w ? &w->deps : NULL;
 	struct site_output o = {
 		.path = j->out, .data = data, .len = len, .src = j->src, .page = j->tpl != NULL,
 		.templates = deps ? deps->names : NULL, .ntemplates = deps ? deps->n : 0,
-		.uses_pages = deps && deps->watched,
+		.uses_pages = deps && (deps->watched & 1),
+		.uses_collections = deps && (deps->watched & 2),
+		.assets = refs ? (const char *const *)refs->assets : NULL,
+		.nassets = refs ? refs->nassets : 0,
+		.rows = w ? w->rows : NULL,
+		.nrows = w ? w->nrows : 0,
+		.fingerprint = j->fingerprint,
 	};
 
 	pthread_mutex_lock(&r->sink_lock);
 	r->o->sink(r->o->sink_ud, &o);
 	pthread_mutex_unlock(&r->sink_lock);
+}
+
+/* For serve, a page's own asks of the CSP: a later partial render
+ * replaces them, so what an edit removed is no longer allowed. */
+static void keep_asks(struct job *j, struct page_refs *page)
+{
+	for (size_t i = 0; i < page->nassets; i++)
+		free(page->assets[i]);
+	free(page->assets);
+	page->assets = NULL;
+	page->nassets = 0;
+	if (page_refs_empty(page))
+		return;
+	j->refs = xmalloc(sizeof(*j->refs));
+	*j->refs = *page;
+	memset(page, 0, sizeof(*page));
 }
 
 /* Renders a template's job, rewrites its asset references and writes it. */
@@ -117,8 +185,13 @@ static void render_page(struct worker *w, struct job *j)
 		ctx = listing_context(r, &w->scratch, j->lp);
 	strbuf_reset(&w->sb);
 	w->deps.n = 0;
-	w->deps.watched = false;
-	w->deps.watch = r->pages_v;
+	w->deps.watched = 0;
+	w->deps.watch[0] = r->pages_v;
+	w->deps.watch[1] = r->s->colls_v;
+	w->nrows = 0;
+	memset(w->recent, 0, sizeof(w->recent));
+	w->deps.touch = r->o->sink ? touch : NULL;
+	w->deps.touch_ud = w;
 	if (mustache_render_deps(r->s->tpls, j->tpl, ctx, &w->sb, &w->jd, &w->deps) < 0) {
 		fail_job(r, j, &w->got);
 		return;
@@ -128,25 +201,22 @@ static void render_page(struct worker *w, struct job *j)
 	/* asset URLs to hashed names, SRI on scripts and stylesheets */
 	strbuf_reset(&w->fixed);
 	page_refs_release(&w->page);
+	w->page.track_assets = r->o->sink != NULL;
 	if (assets_rewrite_html(&r->s->assets, r->base_url, j->out, j->src, w->sb.buf, w->sb.len,
 				&w->fixed, r->o->sink ? &w->page : &w->refs, &w->jd) < 0) {
 		fail_job(r, j, &w->got);
 		return;
-	}
-	/* for serve, each page's own asks: a later partial render replaces
-	 * them, so what an edit removed is no longer allowed */
-	if (r->o->sink && !page_refs_empty(&w->page)) {
-		j->refs = xmalloc(sizeof(*j->refs));
-		*j->refs = w->page;
-		memset(&w->page, 0, sizeof(w->page));
 	}
 	if (leaks_secret(r, j, w->fixed.buf, w->fixed.len)) {
 		atomic_store(&r->failed, 1);
 		return;
 	}
 	j->len = w->fixed.len;
-	if (r->o->sink)
-		sink(r, j, w->fixed.buf, w->fixed.len, &w->deps);
+	if (r->o->sink) {
+		rows_seen(w);
+		sink(r, j, w->fixed.buf, w->fixed.len, w, &w->page);
+		keep_asks(j, &w->page);
+	}
 	if (r->stage) {
 		/* write straight from the buffer: no copy per page */
 		j->data = w->fixed.buf;
@@ -169,7 +239,7 @@ static void run_job(struct worker *w, struct job *j)
 		if (leaks_secret(r, j, w->sb.buf, w->sb.len))
 			atomic_store(&r->failed, 1);
 		else if (r->o->sink)
-			sink(r, j, w->sb.buf, w->sb.len, NULL);
+			sink(r, j, w->sb.buf, w->sb.len, NULL, NULL);
 		if (r->stage && !atomic_load(&r->failed)) {
 			j->data = w->sb.buf;
 			if (write_job(r, j, w->gz) < 0)
@@ -179,7 +249,7 @@ static void run_job(struct worker *w, struct job *j)
 	} else if (leaks_secret(r, j, j->data, j->len)) {
 		atomic_store(&r->failed, 1);
 	} else if (r->o->sink) {
-		sink(r, j, j->data, j->len, NULL);
+		sink(r, j, j->data, j->len, NULL, NULL);
 	} else if (r->stage && !atomic_load(&r->failed) && write_job(r, j, w->gz) < 0) {
 		atomic_store(&r->failed, 1);
 	}
@@ -210,11 +280,16 @@ static void *worker(void *arg)
 			break;
 		}
 		/* a render for serve may want some pages only */
-		if (!w.r->jobs[i].tpl || !w.r->o->want ||
-		    w.r->o->want(w.r->o->want_ud, w.r->jobs[i].out, w.r->jobs[i].src))
-			run_job(&w, &w.r->jobs[i]);
+		struct job *j = &w.r->jobs[i];
+
+		if (j->tpl && w.r->o->sink)
+			j->fingerprint = rows_page_data(w.r->s, j);
+		if (!j->tpl || !w.r->o->want ||
+		    w.r->o->want(w.r->o->want_ud,
+				 &(struct site_page){ j->out, j->src, j->fingerprint }))
+			run_job(&w, j);
 		else
-			w.r->jobs[i].skipped = true;
+			j->skipped = true;
 		progress(w.r);
 	}
 	strbuf_release(&w.sb);
@@ -223,6 +298,7 @@ static void *worker(void *arg)
 	gzip_free(w.gz);
 	free(w.got.msgs);
 	free(w.deps.names);
+	free(w.rows);
 	diag_release(&w.jd);
 	pthread_mutex_lock(&w.r->lock);
 	page_refs_merge(&w.r->refs, &w.refs);

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* What a build reads besides the files under root. */
 struct site_inputs {
@@ -35,6 +36,17 @@ struct site_inputs {
 	const char *base_url;
 };
 
+/* A page of the plan, as a caller that renders only some sees it before
+ * the render (serve). data is a fingerprint of the page's own data: the
+ * row of a collection's page, the rows, numbers and group of a listing's
+ * page (one value for every other page); a page whose data, templates, content and
+ * assets are as they were renders as it did. */
+struct site_page {
+	const char *path;		/* below the output: "gigs/index.html" */
+	const char *src;		/* the input it comes from */
+	uint64_t data;
+};
+
 /* One file of a render given to a caller instead of written (serve). */
 struct site_output {
 	const char *path;		/* below the output: "gigs/index.html" */
@@ -42,9 +54,16 @@ struct site_output {
 	size_t len;
 	const char *src;		/* the input it comes from, for messages */
 	bool page;			/* rendered from a template */
-	const char *const *templates;	/* pages: the templates it used */
+	/* pages: what it depended on while it rendered */
+	const char *const *templates;	/* the templates it used */
 	size_t ntemplates;
-	bool uses_pages;		/* pages: it showed site.pages (other pages) */
+	bool uses_pages;		/* it showed site.pages (other pages) */
+	bool uses_collections;		/* it showed collections (counts, groups) */
+	const char *const *assets;	/* the assets it referenced ("css/site.css") */
+	size_t nassets;
+	const char *const *rows;	/* the rows it looked into ("gigs/42") */
+	size_t nrows;
+	uint64_t fingerprint;		/* its site_page's data */
 };
 
 struct site_render_opts {
@@ -65,7 +84,7 @@ struct site_render_opts {
 	 * every other file is made as usual. The CSP allows what each page
 	 * asks as it was last rendered (the site keeps each page's asks), so
 	 * an inline script an edit removed is no longer allowed. */
-	bool (*want)(void *ud, const char *path, const char *src);
+	bool (*want)(void *ud, const struct site_page *p);
 	void *want_ud;
 	/* Called now and then from the render threads, one call at a time. */
 	void (*progress)(void *ud, size_t done, size_t total);
@@ -103,24 +122,49 @@ void site_free(struct site *s);
 
 /* What changed in a loaded site, as site_update found it. */
 struct site_changes {
-	bool reload;			/* presetgen.yaml or a snapshot: site_load again */
+	bool reload;			/* presetgen.yaml: site_load again, render all */
+	/* a snapshot: site_load again, site_diff the two sites, and render
+	 * the pages whose site_page.data changed, that showed collections
+	 * (when collections) or looked into one of rows */
+	bool data;
 	bool all_pages;			/* every page must be rendered again */
 	const char **templates;		/* templates whose files changed, by name */
 	size_t ntemplates;
 	const char **sources;		/* content pages whose body alone changed */
 	size_t nsources;
-	bool assets;			/* assets/ changed (names and hashes may differ) */
+	bool assets;			/* assets/ changed */
+	const char **assets_changed;	/* assets renamed or gone: their pages */
+	size_t nassets_changed;
+	/* site_diff's: what templates see as collections changed, and the
+	 * rows whose own content changed or that went ("gigs/42", sorted) */
+	bool collections;
+	char **rows;
+	size_t nrows;
 };
 
 /* Reads again what the files at paths (relative to the root) feed:
  * templates, content pages, assets (the icons only when their sources
- * changed). Says what must be rendered again; sets reload, and reads
- * nothing, for presetgen.yaml and the snapshots. Each part (templates,
- * pages, assets) that reads without error replaces the old one; one that
- * does not is left as it was, and -1 is returned after its errors are
- * reported. */
+ * changed). Says what must be rendered again; sets reload or data, and
+ * reads nothing more, for presetgen.yaml and the snapshots. Each part
+ * (templates, pages, assets) that reads without error replaces the old
+ * one; one that does not is left as it was, and -1 is returned after its
+ * errors are reported. */
 int site_update(struct site *s, const char *const *paths, size_t n, struct site_changes *ch);
 void site_changes_release(struct site_changes *ch);
+/* What differs between a site and the same site loaded anew (after a
+ * snapshot changed, or anything else since old was loaded): with
+ * presetgen.yaml changed, reload and all_pages; else data, and the
+ * templates, content pages, assets, collections and rows that differ. */
+void site_diff(struct site *old, struct site *now, struct site_changes *ch);
+/* A fingerprint of what templates see as collections (counts, groups). */
+uint64_t site_collections_fingerprint(const struct site *s);
+/* The rows of old that now lacks or whose own content changed in now
+ * ("collection/key", sorted, malloc'd: the caller frees them): the pages
+ * that looked into them (site_output.rows) must render again. */
+size_t site_rows_changed(struct site *old, struct site *now, char ***ids);
+/* Hands what from knows of its last renders (each page's asks of the CSP)
+ * to to, a site loaded anew, for a render of to that skips pages. */
+void site_keep_renders(struct site *to, struct site *from);
 
 /* Vercel's routing of the bundles presetgen writes (cleanUrls and
  * trailingSlash, then literal redirects, then the files), for a server

@@ -4,9 +4,10 @@
  * (so a broken save leaves the site as it was); what must be rendered
  * again is worked out from what changed: a template's pages (the render
  * records which templates each page used), a page whose front matter is
- * unchanged alone (with the pages that show site.pages), or every page.
- * presetgen.yaml and the snapshots are the caller's: it loads the site
- * anew. */
+ * unchanged alone (with the pages that show site.pages), the pages that
+ * referenced an asset whose URL changed, or every page. presetgen.yaml and
+ * the snapshots are the caller's: it loads the site anew, and for a
+ * snapshot renders the pages whose data changed (site_page.data). */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -57,18 +58,55 @@ static bool is_icon_source(const struct site *s, const char *path)
 static int update_templates(struct site *s)
 {
 	struct mustache_set *old = s->tpls;
+	struct tpl_print *oldp = s->tprints;
+	size_t noldp = s->ntprints;
 
 	if (load_templates(s) < 0) {
 		mustache_set_free(s->tpls);
+		tprints_release(s->tprints, s->ntprints);
 		s->tpls = old;
+		s->tprints = oldp;
+		s->ntprints = noldp;
 		return -1;
 	}
 	mustache_set_free(old);
+	tprints_release(oldp, noldp);
 	return 0;
 }
 
-/* Pages read again; those whose front matter and URL are as they were
- * and whose body changed are listed, else every page is. */
+/* Pages whose front matter and URL are as they were and whose body
+ * changed are listed, else every page is. */
+static void compare_pages(const struct page *old, size_t nold, const struct page *pages,
+			  size_t n, struct site_changes *ch)
+{
+	if (n != nold) {
+		ch->all_pages = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct page *o = &old[i], *p = &pages[i];
+
+		if (strcmp(o->src, p->src) || strcmp(o->url, p->url) || o->front != p->front)
+			ch->all_pages = true;
+		else if (strcmp(o->html, p->html))
+			add_name(&ch->sources, &ch->nsources, p->src);
+	}
+}
+
+/* Assets whose URL or integrity changed, and those gone, are listed: the
+ * pages that referenced them render again. */
+static void compare_assets(const struct assets *old, const struct assets *now,
+			   struct site_changes *ch)
+{
+	for (size_t i = 0; i < old->n; i++) {
+		const struct asset *o = &old->a[i], *a = assets_find(now, o->logical);
+
+		if (!a || strcmp(a->hashed, o->hashed) || strcmp(a->sri, o->sri))
+			add_name(&ch->assets_changed, &ch->nassets_changed, o->logical);
+	}
+}
+
+/* Pages read again, and compared. */
 static int update_content(struct site *s, struct site_changes *ch)
 {
 	struct arena a = ARENA_INIT;
@@ -79,18 +117,7 @@ static int update_content(struct site *s, struct site_changes *ch)
 		arena_release(&a);
 		return -1;
 	}
-	if (n != s->npages) {
-		ch->all_pages = true;
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			const struct page *o = &s->pages[i], *p = &pages[i];
-
-			if (strcmp(o->src, p->src) || strcmp(o->url, p->url) || o->front != p->front)
-				ch->all_pages = true;
-			else if (strcmp(o->html, p->html))
-				add_name(&ch->sources, &ch->nsources, p->src);
-		}
-	}
+	compare_pages(s->pages, s->npages, pages, n, ch);
 	arena_release(&s->pages_arena);
 	s->pages_arena = a;
 	s->pages = pages;
@@ -98,7 +125,8 @@ static int update_content(struct site *s, struct site_changes *ch)
 	return 0;
 }
 
-static int update_assets(struct site *s, bool icons)
+/* Assets read again, and compared. */
+static int update_assets(struct site *s, bool icons, struct site_changes *ch)
 {
 	struct assets old = s->assets;
 
@@ -107,8 +135,57 @@ static int update_assets(struct site *s, bool icons)
 		s->assets = old;
 		return -1;
 	}
+	compare_assets(&old, &s->assets, ch);
 	assets_release(&old);
 	return 0;
+}
+
+/* Templates whose source changed, or that one of the two lacks. */
+static void compare_templates(const struct site *old, const struct site *now,
+			      struct site_changes *ch)
+{
+	size_t i = 0, k = 0;
+
+	while (i < old->ntprints || k < now->ntprints) {
+		int c = i == old->ntprints ? 1 : k == now->ntprints ? -1 :
+			strcmp(old->tprints[i].name, now->tprints[k].name);
+
+		if (c < 0) {
+			add_name(&ch->templates, &ch->ntemplates, old->tprints[i++].name);
+		} else if (c > 0) {
+			add_name(&ch->templates, &ch->ntemplates, now->tprints[k++].name);
+		} else {
+			if (old->tprints[i].h != now->tprints[k].h)
+				add_name(&ch->templates, &ch->ntemplates, now->tprints[k].name);
+			i++;
+			k++;
+		}
+	}
+}
+
+void site_diff(struct site *old, struct site *now, struct site_changes *ch)
+{
+	memset(ch, 0, sizeof(*ch));
+	if (old->cfg.fingerprint != now->cfg.fingerprint) {
+		ch->reload = ch->all_pages = true;
+		return;
+	}
+	ch->data = true;
+	compare_templates(old, now, ch);
+	compare_pages(old->pages, old->npages, now->pages, now->npages, ch);
+	compare_assets(&old->assets, &now->assets, ch);
+	ch->assets = ch->nassets_changed > 0;
+	ch->collections = site_collections_fingerprint(old) != site_collections_fingerprint(now);
+	ch->nrows = site_rows_changed(old, now, &ch->rows);
+}
+
+void site_keep_renders(struct site *to, struct site *from)
+{
+	page_asks_release(to->asks, to->nasks);
+	to->asks = from->asks;
+	to->nasks = from->nasks;
+	from->asks = NULL;
+	from->nasks = 0;
 }
 
 int site_update(struct site *s, const char *const *paths, size_t n, struct site_changes *ch)
@@ -120,9 +197,13 @@ int site_update(struct site *s, const char *const *paths, size_t n, struct site_
 	for (size_t i = 0; i < n; i++) {
 		const char *p = paths[i];
 
-		if (!strcmp(p, s->cfg.path) || !strcmp(p, "presetgen.yaml") || is_snapshot(s, p)) {
+		if (!strcmp(p, s->cfg.path) || !strcmp(p, "presetgen.yaml")) {
 			ch->reload = true;
 			return 0;
+		}
+		if (is_snapshot(s, p)) {
+			ch->data = true;
+			continue;
 		}
 		if (is_icon_source(s, p)) {
 			assets = icons = true;
@@ -144,10 +225,9 @@ int site_update(struct site *s, const char *const *paths, size_t n, struct site_
 	if (content && update_content(s, ch) < 0)
 		rc = -1;
 	if (assets) {
-		if (update_assets(s, icons) < 0)
+		if (update_assets(s, icons, ch) < 0)
 			rc = -1;
 		ch->assets = true;
-		ch->all_pages = true;
 	}
 	diag_finish(s->d);
 	return rc;
@@ -159,7 +239,11 @@ void site_changes_release(struct site_changes *ch)
 		free((char *)ch->templates[i]);
 	for (size_t i = 0; i < ch->nsources; i++)
 		free((char *)ch->sources[i]);
+	for (size_t i = 0; i < ch->nassets_changed; i++)
+		free((char *)ch->assets_changed[i]);
+	free_list(ch->rows, (long)ch->nrows);
 	free(ch->templates);
 	free(ch->sources);
+	free(ch->assets_changed);
 	memset(ch, 0, sizeof(*ch));
 }

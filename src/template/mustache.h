@@ -48,14 +48,19 @@ int mustache_render(struct mustache_set *set, const struct mustache_tpl *tpl,
 
 /* What a render used, for a caller that re-renders only what an edit
  * touches (presetgen serve): the templates (tpl, its partials and parents,
- * and names it looked for and did not find), and whether any lookup
- * reached the value watch. names are the set's strings; the caller frees
- * the array. */
+ * and names it looked for and did not find), and which of the values in
+ * watch (NULL: none) a lookup reached: bit i of watched for watch[i].
+ * names are the set's strings; the caller frees the array. */
+#define MUSTACHE_WATCH_MAX 2
 struct mustache_deps {
 	const char **names;
 	size_t n, alloc;
-	const struct value *watch;
-	bool watched;
+	const struct value *watch[MUSTACHE_WATCH_MAX];
+	unsigned watched;
+	/* when set, called with every value a lookup looked into or found:
+	 * the context frames it searched, each value along a dotted name */
+	void (*touch)(void *ud, const struct value *v);
+	void *touch_ud;
 };
 
 int mustache_render_deps(struct mustache_set *set, const struct mustache_tpl *tpl,

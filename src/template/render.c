@@ -71,25 +71,44 @@ static void emit_text(struct render *r, const char *s, size_t n)
 	}
 }
 
+static void watched(struct mustache_deps *d, const struct value *v)
+{
+	for (unsigned i = 0; v && i < MUSTACHE_WATCH_MAX; i++)
+		if (v == d->watch[i])
+			d->watched |= 1u << i;
+}
+
 static const struct value *lookup(struct render *r, const char *const *parts,
 				  size_t nparts, size_t part0_len)
 {
 	const struct value *v = NULL;
 
-	if (!nparts)
-		return r->depth ? r->stack[r->depth - 1] : NULL;
+	void (*touch)(void *, const struct value *) = r->deps ? r->deps->touch : NULL;
+
+	if (!nparts) {
+		v = r->depth ? r->stack[r->depth - 1] : NULL;
+		if (touch && v)
+			touch(r->deps->touch_ud, v);
+		return v;
+	}
 	for (size_t i = r->depth; i-- > 0; ) {
+		if (touch)
+			touch(r->deps->touch_ud, r->stack[i]);
 		v = value_map_getn(r->stack[i], parts[0], part0_len);
 		if (v)
 			break;
 	}
-	if (r->deps && v && v == r->deps->watch)
-		r->deps->watched = true;
+	if (r->deps)
+		watched(r->deps, v);
 	for (size_t k = 1; v && k < nparts; k++) {
+		if (touch)
+			touch(r->deps->touch_ud, v);
 		v = value_child(&r->scratch, v, parts[k]);
-		if (r->deps && v && v == r->deps->watch)
-			r->deps->watched = true;
+		if (r->deps)
+			watched(r->deps, v);
 	}
+	if (touch && v)
+		touch(r->deps->touch_ud, v);
 	return v;
 }
 

@@ -115,7 +115,30 @@ fi
 edit "the stylesheet (assets/css/site.css)" assets/css/site.css 'body {' 'body { letter-spacing: 0;' /about/ about css '!'
 edit "presetgen.yaml (site.title)" presetgen.yaml 'title: Preset' 'title: Preset Preview' /about/ about reload 'Preset Preview'
 edit "the snapshot (a gig's title)" content/data/preset.json "\"title\": \"$title\"" "\"title\": \"$title, edited\"" "$snap" snap reload "$title, edited"
+pages_snap=$n_r
 kill $C1 $C2 $C3 2>/dev/null
+# a snapshot edit renders the pages that showed the row (its page, the
+# listings and group pages it is on), not every page
+if [ -n "$pages_snap" ] && [ "$pages_snap" -ge 2 ] && [ "$pages_snap" -lt "$pages_partial" ]; then
+	ok "a row's edit renders only the pages that showed it: $pages_snap of $total"
+else
+	notok "a snapshot edit renders only the pages that showed the row" "rendered: '$pages_snap' of $total"
+fi
+# an image one page shows: its edit renders that page alone
+printf '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>\n' >"$SITE/assets/img/probe.svg"
+sleep 0.3
+node "$DRIVE" edit "$BASE" "$SITE" content/about.md 'Preset (edited) started' '<img src="/assets/img/probe.svg" alt="" width="8" height="8"> Preset (edited) started' /about/ 'probe.' >/dev/null
+before=$(curl -s "$BASE/about/" | grep -o 'probe\.[0-9a-f]*\.svg')
+ms=$(node "$DRIVE" edit "$BASE" "$SITE" assets/img/probe.svg '</svg>' '<!--x--></svg>' /about/ '!')
+sleep 0.3
+after=$(curl -s "$BASE/about/" | grep -o 'probe\.[0-9a-f]*\.svg')
+pages_img=$(rendered)
+if [ "$ms" -ge 0 ] && [ "$pages_img" = 1 ] && [ -n "$after" ] && [ "$before" != "$after" ] &&
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/assets/img/$after")" = 200 ]; then
+	ok "an image one page shows: its edit renders that page alone ($pages_img), which names the new $after, served $ms ms after the save"
+else
+	notok "an image's edit renders the pages that show it" "ms=$ms rendered=$pages_img before=$before after=$after"
+fi
 
 # ---- Chromium ----------------------------------------------------------------------------
 if [ -d "$ROOT/tests/axe/node_modules/playwright-core" ] && command -v chromium >/dev/null 2>&1; then

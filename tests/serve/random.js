@@ -1,7 +1,9 @@
-// 200 random edits (templates, partials, content pages, the stylesheet),
-// some of them breaking a template and the next fixing it, each waited
-// for; then what the server serves for every file equals a clean
-// `presetgen build --env development` of the same tree, made after.
+// 200 random edits (templates, partials, content pages, the stylesheet, an
+// image, rows of the snapshot: a gig's title, a profile's name, a city
+// that moves a row from one group page to another), some of them breaking
+// a template and the next fixing it; then what the server serves for every
+// file equals a clean `presetgen build --env development` of the same
+// tree, made after.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -14,7 +16,16 @@ module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, L
     ['templates/footer.mustache', '</footer>'], ['templates/head.mustache', '<meta charset="utf-8">'],
     ['templates/gig.mustache', '</article>'], ['content/about.md', null], ['content/pricing.md', null],
     ['content/how-it-works.md', null], ['assets/css/site.css', null], ['templates/header.mustache', '</header>'],
+    ['assets/img/logo.svg', '</svg>'], ['content/data/preset.json', null], ['content/data/preset.json', null],
   ].filter(([f]) => fs.existsSync(path.join(site, f)));
+  const cities = ['Dublin', 'Cork', 'Galway', 'Berlin', 'Kraków', 'Lisboa'];
+  /* the nth "key": "value" of the snapshot, changed by f */
+  const row = (text, key, f) => {
+    const re = new RegExp(`"${key}": "([^"]*)"`, 'g');
+    const all = [...text.matchAll(re)];
+    const m = all[rand(all.length)];
+    return text.slice(0, m.index) + `"${key}": "${f(m[1])}"` + text.slice(m.index + m[0].length);
+  };
   let broken = null, waited = 0;
   for (let i = 0; i < count; i++) {
     /* a broken template is fixed by the next save */
@@ -27,6 +38,11 @@ module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, L
       fs.writeFileSync(p + '.swp', 'vim swap');	/* editors' noise, ignored */
       fs.unlinkSync(p + '.swp');
       broken = null;
+    } else if (file.endsWith('.json')) {
+      const k = rand(3);
+      text = k === 0 ? row(text, 'title', (v) => `${v.replace(/ edit\d+x\d+$/, '')} ${mark}`)
+        : k === 1 ? row(text, 'display_name', (v) => `${v.replace(/ edit\d+x\d+$/, '')} ${mark}`)
+          : row(text, 'city', () => cities[rand(cities.length)]);
     } else if (file.endsWith('.css')) {
       text += `\n.${mark} { color: red; }\n`;
     } else if (file.endsWith('.md')) {
