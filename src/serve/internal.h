@@ -1,7 +1,7 @@
-/* serve's parts: generations of output in memory (gen.c), answering
- * requests as Vercel would (http.c), live reload and the error overlay
- * (live.c), watching the inputs (watch.c), and the loop that rebuilds
- * (serve.c). */
+/* serve's parts: generations of output in memory (gen.c) and what changed
+ * between two (changes.c), answering requests as Vercel would (http.c),
+ * live reload and the error overlay (live.c), watching the inputs
+ * (watch.c), and the loop that rebuilds (serve.c). */
 #ifndef PRESETGEN_SERVE_INTERNAL_H
 #define PRESETGEN_SERVE_INTERNAL_H
 
@@ -97,6 +97,13 @@ const struct entry *gen_find(const struct gen *g, const char *path);
 const struct entry *gen_find_in(const struct gen *g, size_t n, const char *path);
 void gen_ref(struct gen *g);
 void gen_unref(struct gen *g);
+
+/* The pages of new whose bytes differ from old's (output paths, pointing
+ * into new), other than by a stylesheet's new name; css, the stylesheets
+ * renamed (JSON: old URL -> {href, integrity}, or NULL); nchanged, the
+ * files that differ at all (changes.c). */
+void gen_changes(const struct gen *old, const struct gen *new, char ***pages, size_t *n,
+		 char **css, size_t *nchanged);
 
 /* What the browser is told after a rebuild. */
 struct live;
