@@ -37,6 +37,7 @@ const char *blob_gz(struct blob *b, size_t *len);
 struct page_deps {
 	bool uses_pages;		/* site.pages */
 	bool uses_colls;		/* collections */
+	unsigned site_keys;		/* site_output.site_keys */
 	uint64_t data;			/* site_page.data */
 	uint32_t *tpls;
 	size_t ntpls;

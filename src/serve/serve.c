@@ -133,6 +133,7 @@ static void sink(void *ud, const struct site_output *o)
 	d->nrows = o->nrows;
 	d->uses_pages = o->uses_pages;
 	d->uses_colls = o->uses_collections;
+	d->site_keys = o->site_keys;
 	d->data = o->fingerprint;
 	gen_add(st->building, o->path, blob_new(o->data, o->len), true, d);
 }
@@ -146,10 +147,10 @@ static bool any_of(const uint32_t *ids, size_t n, const uint32_t *of, size_t nof
 	return false;
 }
 
-/* Whether a page must be rendered again for the changes in st->ch: new,
- * its data or (when it showed them) the collections changed, its content
- * page, site.pages (when it showed them), a template it used, an asset it
- * referenced. */
+/* Whether a page must be rendered again for the changes in st->ch: new;
+ * its data, a row it looked into, or (when it showed them) the collections
+ * or a site key of presetgen.yaml changed; its content page, site.pages
+ * (when it showed them), a template it used, an asset it referenced. */
 static bool want(void *ud, const struct site_page *p)
 {
 	struct state *st = ud;
@@ -159,7 +160,8 @@ static bool want(void *ud, const struct site_page *p)
 	if (!e || !e->page)
 		return true;
 	if (ch->data) {
-		if (e->deps.data != p->data || (e->deps.uses_colls && ch->collections))
+		if (e->deps.data != p->data || (e->deps.uses_colls && ch->collections) ||
+		    (e->deps.site_keys & ch->site_keys))
 			return true;
 		for (size_t i = 0; i < e->deps.nrows; i++)
 			if (st->row_changed[e->deps.rows[i] / 8] & (1u << (e->deps.rows[i] % 8)))
@@ -348,6 +350,7 @@ static void carry(struct state *st, const struct site_changes *ch)
 	st->carry.reload |= ch->reload;
 	st->carry.data |= ch->data;
 	st->carry.collections |= ch->collections;
+	st->carry.site_keys |= ch->site_keys;
 	merge_sorted(&st->carry.rows, &st->carry.nrows, ch->rows, ch->nrows);
 	st->carry.all_pages |= ch->all_pages;
 	st->carry.assets |= ch->assets;

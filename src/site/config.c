@@ -297,6 +297,41 @@ static void check_refs(struct yread *r, struct config *cfg)
 	}
 }
 
+/* The values of presetgen.yaml that pages alone show, by the bits of
+ * config.structure and site_output.site_keys. */
+const char *const config_page_keys[CONFIG_PAGE_KEYS] = { "title", "description", "author" };
+
+/* The document, but for the values of site: that pages alone show. */
+static uint64_t structure(const struct ydoc *y, const struct ynode *n, uint64_t h, bool in_site)
+{
+	unsigned char t = (unsigned char)ynode_type(n);
+
+	h = fnv1a(&t, 1, h);
+	switch (ynode_type(n)) {
+	case YN_SCALAR:
+		return fnv1a(ynode_scalar(n), ynode_scalar_len(n) + 1, h);
+	case YN_LIST:
+		for (size_t i = 0; i < ynode_count(n); i++)
+			h = structure(y, ynode_item(y, n, i), h, false);
+		return h;
+	case YN_MAP:
+		for (size_t i = 0; i < ynode_count(n); i++) {
+			const struct ynode *k = ynode_key(y, n, i), *v = ynode_value(y, n, i);
+			const char *key = ynode_type(k) == YN_SCALAR ? ynode_scalar(k) : "";
+			bool shown = false;
+
+			h = structure(y, k, h, false);
+			for (size_t m = 0; in_site && m < CONFIG_PAGE_KEYS; m++)
+				shown |= !strcmp(key, config_page_keys[m]) && ynode_type(v) == YN_SCALAR;
+			h = shown ? fnv1a("*", 1, h) : structure(y, v, h, !in_site && y &&
+								    n == ydoc_root(y) &&
+								    !strcmp(key, "site"));
+		}
+		return h;
+	}
+	return h;
+}
+
 int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a,
 		struct diag *d)
 {
@@ -314,7 +349,6 @@ int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a
 				  "(use -C DIR to name the site's directory)");
 	if (read_text_at(d, dirfd, path, &src, &len) < 0)
 		return -1;
-	cfg->fingerprint = fnv1a(src, len, FNV_START);
 	memset(&r, 0, sizeof(r));
 	r.a = a;
 	r.y = ydoc_load(path, src, len, 0, d);
@@ -331,6 +365,7 @@ int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a
 		yread_map(&r, root, "", top_keys, ARRAY_SIZE(top_keys), cfg);
 		if (!r.rc)
 			check_refs(&r, cfg);
+		cfg->structure = structure(r.y, root, FNV_START, false);
 	}
 	ydoc_free(r.y);
 	free(src);

@@ -66,8 +66,14 @@ struct config {
 	size_t nredirects;
 	struct srcpos redirects_at;
 	struct icon_config icon;	/* the site's icons, the app's source */
-	uint64_t fingerprint;		/* of presetgen.yaml's bytes */
+	/* a fingerprint of presetgen.yaml's document but for the values pages
+	 * alone show: site.title, site.description and site.author
+	 * (config_page_keys) */
+	uint64_t structure;
 };
+
+#define CONFIG_PAGE_KEYS 3
+extern const char *const config_page_keys[CONFIG_PAGE_KEYS];
 
 /* Reads path (relative to dirfd) into cfg, with strings in arena a.
  * Reports every error it finds and returns -1 if there was one. */

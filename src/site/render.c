@@ -142,6 +142,7 @@ static void sink(struct run *r, const struct job *j, const char *data, size_t le
 		.templates = deps ? deps->names : NULL, .ntemplates = deps ? deps->n : 0,
 		.uses_pages = deps && (deps->watched & 1),
 		.uses_collections = deps && (deps->watched & 2),
+		.site_keys = deps ? (deps->watched >> 2) & ((1u << CONFIG_PAGE_KEYS) - 1) : 0,
 		.assets = refs ? (const char *const *)refs->assets : NULL,
 		.nassets = refs ? refs->nassets : 0,
 		.rows = w ? w->rows : NULL,
@@ -188,6 +189,8 @@ static void render_page(struct worker *w, struct job *j)
 	w->deps.watched = 0;
 	w->deps.watch[0] = r->pages_v;
 	w->deps.watch[1] = r->s->colls_v;
+	for (size_t k = 0; k < CONFIG_PAGE_KEYS; k++)
+		w->deps.watch[2 + k] = value_map_get(r->site_base, config_page_keys[k]);
 	w->nrows = 0;
 	memset(w->recent, 0, sizeof(w->recent));
 	w->deps.touch = r->o->sink ? touch : NULL;

@@ -59,6 +59,7 @@ struct site_output {
 	size_t ntemplates;
 	bool uses_pages;		/* it showed site.pages (other pages) */
 	bool uses_collections;		/* it showed collections (counts, groups) */
+	unsigned site_keys;		/* site.title (1), .description (2), .author (4) */
 	const char *const *assets;	/* the assets it referenced ("css/site.css") */
 	size_t nassets;
 	const char *const *rows;	/* the rows it looked into ("gigs/42") */
@@ -122,10 +123,11 @@ void site_free(struct site *s);
 
 /* What changed in a loaded site, as site_update found it. */
 struct site_changes {
-	bool reload;			/* presetgen.yaml: site_load again, render all */
-	/* a snapshot: site_load again, site_diff the two sites, and render
-	 * the pages whose site_page.data changed, that showed collections
-	 * (when collections) or looked into one of rows */
+	bool reload;			/* site_diff: render every page */
+	/* a snapshot or presetgen.yaml: site_load again, site_diff the two
+	 * sites, and render the pages whose site_page.data changed, that
+	 * showed collections (when collections), a site key that changed or
+	 * looked into one of rows */
 	bool data;
 	bool all_pages;			/* every page must be rendered again */
 	const char **templates;		/* templates whose files changed, by name */
@@ -140,6 +142,7 @@ struct site_changes {
 	bool collections;
 	char **rows;
 	size_t nrows;
+	unsigned site_keys;		/* presetgen.yaml's site.title (1), ... as above */
 };
 
 /* Reads again what the files at paths (relative to the root) feed:
@@ -152,9 +155,10 @@ struct site_changes {
 int site_update(struct site *s, const char *const *paths, size_t n, struct site_changes *ch);
 void site_changes_release(struct site_changes *ch);
 /* What differs between a site and the same site loaded anew (after a
- * snapshot changed, or anything else since old was loaded): with
- * presetgen.yaml changed, reload and all_pages; else data, and the
- * templates, content pages, assets, collections and rows that differ. */
+ * snapshot or presetgen.yaml changed, or anything else since old was
+ * loaded): when presetgen.yaml differs but in site.title, .description and
+ * .author, reload and all_pages; else data, the site_keys that changed, and
+ * the templates, content pages, assets, collections and rows that differ. */
 void site_diff(struct site *old, struct site *now, struct site_changes *ch);
 /* A fingerprint of what templates see as collections (counts, groups). */
 uint64_t site_collections_fingerprint(const struct site *s);

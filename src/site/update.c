@@ -163,14 +163,28 @@ static void compare_templates(const struct site *old, const struct site *now,
 	}
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 void site_diff(struct site *old, struct site *now, struct site_changes *ch)
 {
+	const char *was[CONFIG_PAGE_KEYS] = { old->cfg.title, old->cfg.description,
+					      old->cfg.author };
+	const char *is[CONFIG_PAGE_KEYS] = { now->cfg.title, now->cfg.description,
+					     now->cfg.author };
+
 	memset(ch, 0, sizeof(*ch));
-	if (old->cfg.fingerprint != now->cfg.fingerprint) {
+	/* anything but the values pages alone show can change any page */
+	if (old->cfg.structure != now->cfg.structure) {
 		ch->reload = ch->all_pages = true;
 		return;
 	}
 	ch->data = true;
+	for (size_t k = 0; k < CONFIG_PAGE_KEYS; k++)
+		if (!same_str(was[k], is[k]))
+			ch->site_keys |= 1u << k;
 	compare_templates(old, now, ch);
 	compare_pages(old->pages, old->npages, now->pages, now->npages, ch);
 	compare_assets(&old->assets, &now->assets, ch);
@@ -197,11 +211,7 @@ int site_update(struct site *s, const char *const *paths, size_t n, struct site_
 	for (size_t i = 0; i < n; i++) {
 		const char *p = paths[i];
 
-		if (!strcmp(p, s->cfg.path) || !strcmp(p, "presetgen.yaml")) {
-			ch->reload = true;
-			return 0;
-		}
-		if (is_snapshot(s, p)) {
+		if (!strcmp(p, s->cfg.path) || !strcmp(p, "presetgen.yaml") || is_snapshot(s, p)) {
 			ch->data = true;
 			continue;
 		}

@@ -51,7 +51,7 @@ int mustache_render(struct mustache_set *set, const struct mustache_tpl *tpl,
  * and names it looked for and did not find), and which of the values in
  * watch (NULL: none) a lookup reached: bit i of watched for watch[i].
  * names are the set's strings; the caller frees the array. */
-#define MUSTACHE_WATCH_MAX 2
+#define MUSTACHE_WATCH_MAX 5
 struct mustache_deps {
 	const char **names;
 	size_t n, alloc;

@@ -114,6 +114,20 @@ else
 fi
 edit "the stylesheet (assets/css/site.css)" assets/css/site.css 'body {' 'body { letter-spacing: 0;' /about/ about css '!'
 edit "presetgen.yaml (site.title)" presetgen.yaml 'title: Preset' 'title: Preset Preview' /about/ about reload 'Preset Preview'
+# presetgen.yaml: site.description renders the pages that show it (those
+# with no description of their own); a comment renders none
+node "$DRIVE" edit "$BASE" "$SITE" presetgen.yaml 'Free to start,' 'Free to start (edited),' /gigs/ 'Free to start (edited)' >/dev/null
+sleep 0.3
+pages_desc=$(rendered)
+{ echo '# a comment, which no page shows'; cat "$SITE/presetgen.yaml"; } >"$TMP/yaml" && mv "$TMP/yaml" "$SITE/presetgen.yaml"
+sleep 0.6
+comment=$(grep -v '^changed:' "$TMP/serve.log" | tail -1)
+if [ -n "$pages_desc" ] && [ "$pages_desc" -ge 1 ] && [ "$pages_desc" -lt "$pages_partial" ] &&
+	echo "$comment" | grep -q 'presetgen.yaml changed: 0 pages rendered'; then
+	ok "presetgen.yaml: site.description renders the $pages_desc pages that show it; a comment, none"
+else
+	notok "presetgen.yaml's edits render the pages that show what changed" "description: '$pages_desc' pages; comment: $comment"
+fi
 edit "the snapshot (a gig's title)" content/data/preset.json "\"title\": \"$title\"" "\"title\": \"$title, edited\"" "$snap" snap reload "$title, edited"
 pages_snap=$n_r
 kill $C1 $C2 $C3 2>/dev/null

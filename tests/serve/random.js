@@ -1,6 +1,7 @@
 // 200 random edits (templates, partials, content pages, the stylesheet, an
 // image, rows of the snapshot: a gig's title, a profile's name, a city
-// that moves a row from one group page to another), some of them breaking
+// that moves a row from one group page to another; presetgen.yaml's
+// site.description and comments), some of them breaking
 // a template and the next fixing it; then what the server serves for every
 // file equals a clean `presetgen build --env development` of the same
 // tree, made after.
@@ -10,18 +11,19 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 
 module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, LIVE) {
-  let seed = 12345;
+  let seed = Number(process.env.SERVE_SEED || 12345);	/* another seed: SERVE_SEED=N */
   const rand = (k) => { seed = (seed * 1103515245 + 12345) % 2147483648; return (seed >>> 16) % k; };
   const targets = [
     ['templates/footer.mustache', '</footer>'], ['templates/head.mustache', '<meta charset="utf-8">'],
     ['templates/gig.mustache', '</article>'], ['content/about.md', null], ['content/pricing.md', null],
     ['content/how-it-works.md', null], ['assets/css/site.css', null], ['templates/header.mustache', '</header>'],
     ['assets/img/logo.svg', '</svg>'], ['content/data/preset.json', null], ['content/data/preset.json', null],
+    ['presetgen.yaml', null],
   ].filter(([f]) => fs.existsSync(path.join(site, f)));
   const cities = ['Dublin', 'Cork', 'Galway', 'Berlin', 'Kraków', 'Lisboa'];
   /* the nth "key": "value" of the snapshot, changed by f */
   const row = (text, key, f) => {
-    const re = new RegExp(`"${key}": "([^"]*)"`, 'g');
+    const re = new RegExp(`"${key}": "((?:[^"\\\\]|\\\\.)*)"`, 'g');
     const all = [...text.matchAll(re)];
     const m = all[rand(all.length)];
     return text.slice(0, m.index) + `"${key}": "${f(m[1])}"` + text.slice(m.index + m[0].length);
@@ -38,6 +40,10 @@ module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, L
       fs.writeFileSync(p + '.swp', 'vim swap');	/* editors' noise, ignored */
       fs.unlinkSync(p + '.swp');
       broken = null;
+    } else if (file === 'presetgen.yaml') {
+      /* site.description, which some pages show, or a comment, which none do */
+      text = rand(2) ? text.replace(/Connect creatives for shoots\.[^\n]*/, `Connect creatives for shoots. ${mark}`)
+        : `# ${mark}\n${text}`;
     } else if (file.endsWith('.json')) {
       const k = rand(3);
       text = k === 0 ? row(text, 'title', (v) => `${v.replace(/ edit\d+x\d+$/, '')} ${mark}`)

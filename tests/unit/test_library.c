@@ -412,7 +412,18 @@ static void site_diff_finds_what_changed_on_disk(void **state)
 	site_changes_release(&ch);
 	site_free(old);
 	old = now;
-	edit(tmp, "presetgen.yaml", "title: Preset", "title: Preset Preview");
+	/* site.title: a value pages show, not the site's structure */
+	edit(tmp, "presetgen.yaml", "title: Preset\n", "title: Preset Preview\n");
+	now = load_at(tmp, &d);
+	assert_non_null(now);
+	site_diff(old, now, &ch);
+	assert_false(ch.reload || ch.all_pages);
+	assert_int_equal(ch.site_keys, 1);
+	site_changes_release(&ch);
+	site_free(old);
+	old = now;
+	/* anything else: every page */
+	edit(tmp, "presetgen.yaml", "per_page: 12", "per_page: 7");
 	now = load_at(tmp, &d);
 	assert_non_null(now);
 	site_diff(old, now, &ch);
