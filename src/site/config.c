@@ -301,18 +301,23 @@ static void check_refs(struct yread *r, struct config *cfg)
  * config.structure and site_output.site_keys. */
 const char *const config_page_keys[CONFIG_PAGE_KEYS] = { "title", "description", "author" };
 
-/* The document, but for the values of site: that pages alone show. */
-static uint64_t structure(const struct ydoc *y, const struct ynode *n, uint64_t h, bool in_site)
+/* The document, but for the values of site: that pages alone show. Aliases
+ * make the tree a graph that can expand without end (a billion laughs):
+ * past *budget nodes, 0, and the caller takes the bytes instead. */
+static uint64_t structure(const struct ydoc *y, const struct ynode *n, uint64_t h, bool in_site,
+			  long *budget)
 {
 	unsigned char t = (unsigned char)ynode_type(n);
 
+	if (--*budget < 0)
+		return 0;
 	h = fnv1a(&t, 1, h);
 	switch (ynode_type(n)) {
 	case YN_SCALAR:
 		return fnv1a(ynode_scalar(n), ynode_scalar_len(n) + 1, h);
 	case YN_LIST:
 		for (size_t i = 0; i < ynode_count(n); i++)
-			h = structure(y, ynode_item(y, n, i), h, false);
+			h = structure(y, ynode_item(y, n, i), h, false, budget);
 		return h;
 	case YN_MAP:
 		for (size_t i = 0; i < ynode_count(n); i++) {
@@ -320,12 +325,12 @@ static uint64_t structure(const struct ydoc *y, const struct ynode *n, uint64_t 
 			const char *key = ynode_type(k) == YN_SCALAR ? ynode_scalar(k) : "";
 			bool shown = false;
 
-			h = structure(y, k, h, false);
+			h = structure(y, k, h, false, budget);
 			for (size_t m = 0; in_site && m < CONFIG_PAGE_KEYS; m++)
 				shown |= !strcmp(key, config_page_keys[m]) && ynode_type(v) == YN_SCALAR;
-			h = shown ? fnv1a("*", 1, h) : structure(y, v, h, !in_site && y &&
+			h = shown ? fnv1a("*", 1, h) : structure(y, v, h, !in_site &&
 								    n == ydoc_root(y) &&
-								    !strcmp(key, "site"));
+								    !strcmp(key, "site"), budget);
 		}
 		return h;
 	}
@@ -365,7 +370,13 @@ int config_load(struct config *cfg, int dirfd, const char *path, struct arena *a
 		yread_map(&r, root, "", top_keys, ARRAY_SIZE(top_keys), cfg);
 		if (!r.rc)
 			check_refs(&r, cfg);
-		cfg->structure = structure(r.y, root, FNV_START, false);
+		if (!r.rc) {
+			long budget = 100000;
+
+			cfg->structure = structure(r.y, root, FNV_START, false, &budget);
+			if (budget < 0)
+				cfg->structure = fnv1a(src, len, FNV_START);
+		}
 	}
 	ydoc_free(r.y);
 	free(src);

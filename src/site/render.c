@@ -195,7 +195,8 @@ static void render_page(struct worker *w, struct job *j)
 	memset(w->recent, 0, sizeof(w->recent));
 	w->deps.touch = r->o->sink ? touch : NULL;
 	w->deps.touch_ud = w;
-	if (mustache_render_deps(r->s->tpls, j->tpl, ctx, &w->sb, &w->jd, &w->deps) < 0) {
+	if (mustache_render_deps(r->s->tpls, j->tpl, ctx, &w->sb, &w->jd,
+				 r->o->sink ? &w->deps : NULL) < 0) {
 		fail_job(r, j, &w->got);
 		return;
 	}
