@@ -102,7 +102,7 @@ static bool only_css(const struct blob *old, const struct blob *new, json_t *pai
 
 /* The pages whose bytes changed (other than by a stylesheet's new name),
  * and the stylesheets renamed; counts what changed at all. */
-void gen_changes(const struct gen *old, const struct gen *new, char ***pages, size_t *n,
+void gen_changes(const struct gen *old, const struct gen *new, const char ***pages, size_t *n,
 		 char **css, size_t *nchanged)
 {
 	json_t *pairs, *map = old ? css_renames(old, new, &pairs) : NULL;

@@ -111,14 +111,47 @@ void gen_add(struct gen *g, const char *path, struct blob *b, bool page,
 	ALLOC_GROW(g->e, g->n + 1, g->alloc);
 	e = &g->e[g->n++];
 	memset(e, 0, sizeof(*e));
-	e->path = xstrdup(path);
 	e->b = b;
 	e->page = page;
-	if (d) {
-		e->deps = *d;
-		e->deps.tpls = copy_ids(d->tpls, d->ntpls);
-		e->deps.assets = copy_ids(d->assets, d->nassets);
-		e->deps.rows = copy_ids(d->rows, d->nrows);
+	if (!d) {
+		e->path = xstrdup(path);
+		return;
+	}
+	e->rec = xcalloc(1, sizeof(*e->rec));
+	atomic_init(&e->rec->refs, 1);
+	e->rec->path = xstrdup(path);
+	e->path = e->rec->path;
+	e->rec->deps = *d;
+	e->rec->deps.tpls = copy_ids(d->tpls, d->ntpls);
+	e->rec->deps.assets = copy_ids(d->assets, d->nassets);
+	e->rec->deps.rows = copy_ids(d->rows, d->nrows);
+}
+
+void gen_keep(struct gen *g, const struct entry *from)
+{
+	struct entry *e;
+
+	ALLOC_GROW(g->e, g->n + 1, g->alloc);
+	e = &g->e[g->n++];
+	*e = *from;
+	blob_ref(e->b);
+	if (e->rec)
+		atomic_fetch_add(&e->rec->refs, 1);
+	else
+		e->path = xstrdup(from->path);
+}
+
+static void entry_release(struct entry *e)
+{
+	blob_unref(e->b);
+	if (!e->rec) {
+		free((char *)e->path);
+	} else if (atomic_fetch_sub(&e->rec->refs, 1) == 1) {
+		free(e->rec->path);
+		free(e->rec->deps.tpls);
+		free(e->rec->deps.assets);
+		free(e->rec->deps.rows);
+		free(e->rec);
 	}
 }
 
@@ -166,6 +199,12 @@ const struct entry *gen_find_in(const struct gen *g, size_t n, const char *path)
 
 const struct entry *gen_find(const struct gen *g, const char *path)
 {
+	size_t i;
+
+	if (!g)
+		return NULL;
+	if (g->index)
+		return strmap_get(g->index, path, &i) ? &g->e[i] : NULL;
 	return gen_find_in(g, g->n, path);
 }
 
@@ -261,11 +300,42 @@ void gen_finish_sort(struct gen *g)
 	qsort(g->e, g->n, sizeof(*g->e), by_path);
 }
 
+/* Sorted, and an index by path. A partial render appends the pages it
+ * kept, in the old generation's order, after the files it made (sorted):
+ * two sorted runs, merged in one pass. */
 int gen_finish(struct gen *g, struct diag *d)
 {
 	const struct entry *vj;
+	size_t run = 1;
 
-	qsort(g->e, g->n, sizeof(*g->e), by_path);
+	while (run < g->n && strcmp(g->e[run - 1].path, g->e[run].path) < 0)
+		run++;
+	if (run < g->n) {
+		size_t k = run + 1;
+
+		while (k < g->n && strcmp(g->e[k - 1].path, g->e[k].path) < 0)
+			k++;
+		if (k == g->n) {
+			struct entry *out = xmalloc((g->n + 1) * sizeof(*out));
+			size_t i = 0, j = run, n = 0;
+
+			while (i < run || j < g->n)
+				out[n++] = j == g->n || (i < run && strcmp(g->e[i].path,
+									  g->e[j].path) < 0)
+					   ? g->e[i++] : g->e[j++];
+			free(g->e);
+			g->e = out;
+			g->alloc = g->n + 1;
+		} else {
+			qsort(g->e, g->n, sizeof(*g->e), by_path);
+		}
+	}
+	g->index = strmap_new(g->n);
+	for (size_t i = 0; i < g->n; i++) {
+		size_t k = i;
+
+		strmap_put(g->index, g->e[i].path, &k);
+	}
 	vj = gen_find(g, "vercel.json");
 	if (!vj)
 		return diag_error(d, NULL, 0, 0, "the build made no vercel.json");
@@ -281,13 +351,9 @@ void gen_unref(struct gen *g)
 {
 	if (!g || atomic_fetch_sub(&g->refs, 1) != 1)
 		return;
-	for (size_t i = 0; i < g->n; i++) {
-		free(g->e[i].path);
-		free(g->e[i].deps.tpls);
-		free(g->e[i].deps.assets);
-		free(g->e[i].deps.rows);
-		blob_unref(g->e[i].b);
-	}
+	for (size_t i = 0; i < g->n; i++)
+		entry_release(&g->e[i]);
+	strmap_free(g->index);
 	for (size_t i = 0; i < g->nhr; i++) {
 		struct header_rule *h = &g->hr[i];
 

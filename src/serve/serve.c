@@ -156,24 +156,26 @@ static bool want(void *ud, const struct site_page *p)
 	struct state *st = ud;
 	const struct site_changes *ch = st->ch;
 	const struct entry *e = gen_find(st->gen, p->path);
+	const struct page_deps *d;
 
-	if (!e || !e->page)
+	if (!e || !e->rec)
 		return true;
+	d = &e->rec->deps;
 	if (ch->data) {
-		if (e->deps.data != p->data || (e->deps.uses_colls && ch->collections) ||
-		    (e->deps.site_keys & ch->site_keys))
+		if (d->data != p->data || (d->uses_colls && ch->collections) ||
+		    (d->site_keys & ch->site_keys))
 			return true;
-		for (size_t i = 0; i < e->deps.nrows; i++)
-			if (st->row_changed[e->deps.rows[i] / 8] & (1u << (e->deps.rows[i] % 8)))
+		for (size_t i = 0; i < d->nrows; i++)
+			if (st->row_changed[d->rows[i] / 8] & (1u << (d->rows[i] % 8)))
 				return true;
 	}
 	for (size_t i = 0; i < ch->nsources; i++)
 		if (!strcmp(ch->sources[i], p->src))
 			return true;
-	if (ch->nsources && e->deps.uses_pages)
+	if (ch->nsources && d->uses_pages)
 		return true;
-	return any_of(e->deps.tpls, e->deps.ntpls, st->tpl_changed, st->ntpl_changed) ||
-	       any_of(e->deps.assets, e->deps.nassets, st->asset_changed, st->nasset_changed);
+	return any_of(d->tpls, d->ntpls, st->tpl_changed, st->ntpl_changed) ||
+	       any_of(d->assets, d->nassets, st->asset_changed, st->nasset_changed);
 }
 
 /* The numbers of what ch names, for want(). */
@@ -219,6 +221,7 @@ static int render(struct state *st, const struct site_changes *ch, size_t *rende
 	if (ch && st->gen) {
 		ro.want = want;
 		ro.want_ud = st;
+		ro.want_data = ch->data;
 		st->ch = ch;
 		changed_ids(st, ch);
 	}
@@ -240,10 +243,8 @@ static int render(struct state *st, const struct site_changes *ch, size_t *rende
 		for (size_t i = 0; i < st->gen->n; i++) {
 			const struct entry *e = &st->gen->e[i];
 
-			if (e->page && !gen_find_in(g, made, e->path)) {
-				blob_ref(e->b);
-				gen_add(g, e->path, e->b, true, &e->deps);
-			}
+			if (e->rec && !gen_find_in(g, made, e->path))
+				gen_keep(g, e);
 		}
 	}
 	st->building = NULL;
@@ -260,7 +261,8 @@ static int render(struct state *st, const struct site_changes *ch, size_t *rende
 static void publish(struct state *st, const char *what, double t0, size_t rendered)
 {
 	struct gen *g = st->building;
-	char **pages, *css;
+	const char **pages;
+	char *css;
 	size_t n, nchanged;
 
 	gen_changes(st->gen, g, &pages, &n, &css, &nchanged);

@@ -281,6 +281,7 @@ void site_free(struct site *s)
 	free(s->favicon);
 	icon_gen_release(s);
 	page_asks_release(s->asks, s->nasks);
+	sitemap_memo_release(s->smemo, s->nsmemo);
 	rows_release(s);
 	arena_release(&s->pages_arena);
 	snapshot_release(&s->snap);

@@ -211,6 +211,9 @@ struct sitemap_url {
 
 #define SITEMAP_MAX_URLS 50000
 
+struct sitemap_memo;
+void sitemap_memo_release(struct sitemap_memo *m, size_t n);
+
 /* Writes one <urlset> of urls[0..n), each at base + path, into out. */
 void sitemap_write(struct strbuf *out, const char *base, const struct sitemap_url *urls,
 		   size_t n);
@@ -402,11 +405,13 @@ struct site {
 	struct arena pages_arena;	/* pages, replaced whole by site_update */
 	const char *base_url;		/* the environment's, or the inputs' override */
 	/* what each page of the last renders asked of the CSP (for a sink:
-	 * a partial render keeps the others'), sorted by output path */
+	 * a partial render keeps the others') */
 	struct page_ask *asks;
 	size_t nasks;
 	/* for serve (rows.c): the collections' rows by value, made when a
 	 * render first gives its output to a sink */
+	struct sitemap_memo *smemo;	/* serve: the sitemaps made last */
+	size_t nsmemo;
 	struct row_ref *rows;
 	size_t nrows;
 	uint32_t *row_slots;		/* by value address, 1 << row_bits of them */

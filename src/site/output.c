@@ -283,11 +283,6 @@ static int commit(struct run *r, struct staging *st, const char *shown)
 	return diag_syserror(r->d, shown, "cannot replace the output: %s", strerror(e));
 }
 
-static int ask_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct page_ask *)a)->out, ((const struct page_ask *)b)->out);
-}
-
 void page_asks_release(struct page_ask *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -305,9 +300,14 @@ void page_asks_release(struct page_ask *a, size_t n)
 static void keep_asks(struct run *r, struct page_refs *all)
 {
 	struct site *s = r->s;
-	struct page_ask *next = NULL, key, *old;
-	size_t n = 0, alloc = 0;
+	struct page_ask *next = NULL;
+	struct strmap *had = strmap_new(s->nasks);
+	size_t n = 0, alloc = 0, k;
 
+	for (size_t i = 0; i < s->nasks; i++) {
+		k = i;
+		strmap_put(had, s->asks[i].out, &k);
+	}
 	for (size_t i = 0; i < r->njobs; i++) {
 		struct job *j = &r->jobs[i];
 		struct page_refs *refs = NULL;
@@ -317,13 +317,9 @@ static void keep_asks(struct run *r, struct page_refs *all)
 		if (!j->skipped) {
 			refs = j->refs;
 			j->refs = NULL;
-		} else if (s->nasks) {
-			key.out = (char *)j->out;
-			old = bsearch(&key, s->asks, s->nasks, sizeof(*s->asks), ask_cmp);
-			if (old) {
-				refs = old->refs;
-				old->refs = NULL;
-			}
+		} else if (strmap_get(had, j->out, &k)) {
+			refs = s->asks[k].refs;
+			s->asks[k].refs = NULL;
 		}
 		if (!refs)
 			continue;
@@ -336,8 +332,7 @@ static void keep_asks(struct run *r, struct page_refs *all)
 		n++;
 		page_refs_merge(all, refs);
 	}
-	if (n)
-		qsort(next, n, sizeof(*next), ask_cmp);
+	strmap_free(had);
 	page_asks_release(s->asks, s->nasks);
 	s->asks = next;
 	s->nasks = n;

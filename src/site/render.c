@@ -286,14 +286,21 @@ static void *worker(void *arg)
 		/* a render for serve may want some pages only */
 		struct job *j = &w.r->jobs[i];
 
-		if (j->tpl && w.r->o->sink)
+		/* a page's data fingerprint: for want() when it asks, and for
+		 * the sink of a page rendered */
+		bool printed = j->tpl && w.r->o->sink && w.r->o->want_data;
+
+		if (printed)
 			j->fingerprint = rows_page_data(w.r->s, j);
 		if (!j->tpl || !w.r->o->want ||
 		    w.r->o->want(w.r->o->want_ud,
-				 &(struct site_page){ j->out, j->src, j->fingerprint }))
+				 &(struct site_page){ j->out, j->src, j->fingerprint })) {
+			if (j->tpl && w.r->o->sink && !printed)
+				j->fingerprint = rows_page_data(w.r->s, j);
 			run_job(&w, j);
-		else
+		} else {
 			j->skipped = true;
+		}
 		progress(w.r);
 	}
 	strbuf_release(&w.sb);

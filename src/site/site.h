@@ -87,6 +87,9 @@ struct site_render_opts {
 	 * an inline script an edit removed is no longer allowed. */
 	bool (*want)(void *ud, const struct site_page *p);
 	void *want_ud;
+	/* want() reads site_page.data (else it is 0 there: working it out
+	 * for every page costs a 10,000-gig render tens of milliseconds) */
+	bool want_data;
 	/* Called now and then from the render threads, one call at a time. */
 	void (*progress)(void *ud, size_t done, size_t total);
 	void *progress_ud;

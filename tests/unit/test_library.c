@@ -296,6 +296,7 @@ static void render_to(struct site *s, struct outputs *out, bool partial)
 	if (partial) {
 		o.want = want;
 		o.want_ud = out;
+		o.want_data = true;
 	}
 	assert_int_equal(site_render(s, &o, &res), 0);
 }
