@@ -385,23 +385,33 @@ static void a_snapshot_edit_renders_the_pages_that_showed_the_row(void **state)
 	outputs_release(&whole);
 }
 
+/* The site loaded again after the edits made since old, what site_diff
+ * finds in ch; old is freed. */
+static struct site *again(struct site *old, struct diag *d, struct site_changes *ch)
+{
+	struct site *now = load_at(tmp, d);
+
+	assert_non_null(now);
+	site_diff(old, now, ch);
+	site_free(old);
+	return now;
+}
+
 static void site_diff_finds_what_changed_on_disk(void **state)
 {
 	struct site_changes ch;
 	struct diag d;
-	struct site *old, *now;
+	struct site *s;
 
 	(void)state;
 	copy_site();
 	diag_init(&d);
-	old = load_at(tmp, &d);
-	assert_non_null(old);
+	s = load_at(tmp, &d);
+	assert_non_null(s);
 	edit(tmp, "templates/footer.mustache", "</footer>", "<!-- x --></footer>");
 	edit(tmp, "content/about.md", "Preset started", "Preset (edited) started");
 	edit(tmp, "assets/css/site.css", "body {", "body { color: inherit;");
-	now = load_at(tmp, &d);
-	assert_non_null(now);
-	site_diff(old, now, &ch);
+	s = again(s, &d, &ch);
 	assert_false(ch.reload || ch.all_pages);
 	assert_int_equal(ch.ntemplates, 1);
 	assert_string_equal(ch.templates[0], "footer");
@@ -411,27 +421,24 @@ static void site_diff_finds_what_changed_on_disk(void **state)
 	assert_string_equal(ch.assets_changed[0], "css/site.css");
 	assert_int_equal(ch.nrows, 0);
 	site_changes_release(&ch);
-	site_free(old);
-	old = now;
 	/* site.title: a value pages show, not the site's structure */
 	edit(tmp, "presetgen.yaml", "title: Preset\n", "title: Preset Preview\n");
-	now = load_at(tmp, &d);
-	assert_non_null(now);
-	site_diff(old, now, &ch);
+	s = again(s, &d, &ch);
 	assert_false(ch.reload || ch.all_pages);
 	assert_int_equal(ch.site_keys, 1);
 	site_changes_release(&ch);
-	site_free(old);
-	old = now;
+	/* a comment: nothing */
+	edit(tmp, "presetgen.yaml", "site:\n", "# a comment\nsite:\n");
+	s = again(s, &d, &ch);
+	assert_false(ch.reload || ch.all_pages);
+	assert_int_equal(ch.site_keys + ch.ntemplates + ch.nsources + ch.nrows, 0);
+	site_changes_release(&ch);
 	/* anything else: every page */
 	edit(tmp, "presetgen.yaml", "per_page: 12", "per_page: 7");
-	now = load_at(tmp, &d);
-	assert_non_null(now);
-	site_diff(old, now, &ch);
+	s = again(s, &d, &ch);
 	assert_true(ch.reload && ch.all_pages);
 	site_changes_release(&ch);
-	site_free(old);
-	site_free(now);
+	site_free(s);
 	diag_release(&d);
 }
 
