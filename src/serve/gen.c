@@ -190,7 +190,7 @@ static int by_path(const void *x, const void *y)
 	return strcmp(((const struct entry *)x)->path, ((const struct entry *)y)->path);
 }
 
-const struct entry *gen_find_in(const struct gen *g, size_t n, const char *path)
+static const struct entry *gen_find_in(const struct gen *g, size_t n, const char *path)
 {
 	struct entry key = { .path = (char *)path };
 

@@ -101,13 +101,12 @@ void gen_add(struct gen *g, const char *path, struct blob *b, bool page,
 	     const struct page_deps *d);
 /* Adds an entry of another generation as it is (a page not rendered again). */
 void gen_keep(struct gen *g, const struct entry *e);
-/* Sorts the entries (for gen_find_in while more are added). */
+/* Sorts the entries made so far (gen_keep appends to them after). */
 void gen_finish_sort(struct gen *g);
-/* Sorts the entries and reads vercel.json's rules. */
+/* Sorts the entries, indexes them by path and reads vercel.json's rules. */
 int gen_finish(struct gen *g, struct diag *d);
+/* The entry at path of a finished generation, or NULL. */
 const struct entry *gen_find(const struct gen *g, const char *path);
-/* The same among the first n entries (sorted), while more are added. */
-const struct entry *gen_find_in(const struct gen *g, size_t n, const char *path);
 void gen_ref(struct gen *g);
 void gen_unref(struct gen *g);
 

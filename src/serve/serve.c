@@ -29,6 +29,7 @@ struct state {
 	uint32_t *tpl_changed, *asset_changed;
 	size_t ntpl_changed, nasset_changed;
 	unsigned char *row_changed;	/* a bit per row number */
+	unsigned char *keep;		/* per entry of gen: kept by want() */
 	struct names tpls, assets, rows; /* the numbers pages keep */
 	struct page_deps scratch;	/* sink()'s, one call at a time */
 	size_t atpls, aassets, arows;
@@ -151,16 +152,11 @@ static bool any_of(const uint32_t *ids, size_t n, const uint32_t *of, size_t nof
  * its data, a row it looked into, or (when it showed them) the collections
  * or a site key of presetgen.yaml changed; its content page, site.pages
  * (when it showed them), a template it used, an asset it referenced. */
-static bool want(void *ud, const struct site_page *p)
+static bool touched(const struct state *st, const struct site_page *p, const struct entry *e)
 {
-	struct state *st = ud;
 	const struct site_changes *ch = st->ch;
-	const struct entry *e = gen_find(st->gen, p->path);
-	const struct page_deps *d;
+	const struct page_deps *d = &e->rec->deps;
 
-	if (!e || !e->rec)
-		return true;
-	d = &e->rec->deps;
 	if (ch->data) {
 		if (d->data != p->data || (d->uses_colls && ch->collections) ||
 		    (d->site_keys & ch->site_keys))
@@ -176,6 +172,20 @@ static bool want(void *ud, const struct site_page *p)
 		return true;
 	return any_of(d->tpls, d->ntpls, st->tpl_changed, st->ntpl_changed) ||
 	       any_of(d->assets, d->nassets, st->asset_changed, st->nasset_changed);
+}
+
+/* A page of the plan the served generation has, and nothing touched, is
+ * kept (marked by its index there: each page is one thread's to mark);
+ * the rest render. A page the plan no longer has is neither: it goes. */
+static bool want(void *ud, const struct site_page *p)
+{
+	struct state *st = ud;
+	const struct entry *e = gen_find(st->gen, p->path);
+
+	if (!e || !e->rec || touched(st, p, e))
+		return true;
+	st->keep[e - st->gen->e] = 1;
+	return false;
 }
 
 /* The numbers of what ch names, for want(). */
@@ -224,6 +234,8 @@ static int render(struct state *st, const struct site_changes *ch, size_t *rende
 		ro.want_data = ch->data;
 		st->ch = ch;
 		changed_ids(st, ch);
+		free(st->keep);
+		st->keep = xcalloc(st->gen->n + 1, 1);
 	}
 	st->building = g;
 	if (site_render(st->site, &ro, &res) < 0) {
@@ -233,19 +245,11 @@ static int render(struct state *st, const struct site_changes *ch, size_t *rende
 	}
 	*rendered = res.pages;
 	if (ro.want) {
-		/* the pages not rendered again are the served generation's
-		 * (looked for among those rendered, sorted: not among the
-		 * ones appended here) */
-		size_t made;
-
+		/* the pages want() kept are the served generation's */
 		gen_finish_sort(g);
-		made = g->n;
-		for (size_t i = 0; i < st->gen->n; i++) {
-			const struct entry *e = &st->gen->e[i];
-
-			if (e->rec && !gen_find_in(g, made, e->path))
-				gen_keep(g, e);
-		}
+		for (size_t i = 0; i < st->gen->n; i++)
+			if (st->keep[i])
+				gen_keep(g, &st->gen->e[i]);
 	}
 	st->building = NULL;
 	if (gen_finish(g, &st->bd) < 0) {
@@ -411,6 +415,7 @@ static void state_release(struct state *st)
 	free(st->scratch.assets);
 	free(st->scratch.rows);
 	free(st->row_changed);
+	free(st->keep);
 	free(st->tpl_changed);
 	free(st->asset_changed);
 }

@@ -138,6 +138,29 @@ if [ -n "$pages_snap" ] && [ "$pages_snap" -ge 2 ] && [ "$pages_snap" -lt "$page
 else
 	notok "a snapshot edit renders only the pages that showed the row" "rendered: '$pages_snap' of $total"
 fi
+# a row the site no longer publishes: its page goes (a 404, not the last
+# page it had), and comes back with the row
+status() { # file, row id, from, to
+	node -e 'const fs = require("fs"); const [f, id, from, to] = process.argv.slice(1);
+		let t = fs.readFileSync(f, "utf8");
+		const s = t.indexOf(`"status": "${from}"`, t.indexOf(`"id": "${id}"`));
+		t = t.slice(0, s) + `"status": "${to}"` + t.slice(s + from.length + 12);
+		fs.writeFileSync(f + ".tmp-status", t); fs.renameSync(f + ".tmp-status", f);' "$@"
+}
+code() { curl -s -o /dev/null -w '%{http_code}' "$BASE$1"; }
+until_code() { # path, code: waits up to 5 s
+	for i in $(seq 100); do [ "$(code "$1")" = "$2" ] && return 0; sleep 0.05; done
+	return 1
+}
+id=$(basename "$snap")
+status "$SITE/content/data/preset.json" "$id" PUBLISHED DRAFT
+if until_code "$snap" 404; then gone=$(grep -v '^changed:' "$TMP/serve.log" | tail -1); else gone="still $(code "$snap")"; fi
+status "$SITE/content/data/preset.json" "$id" DRAFT PUBLISHED
+if until_code "$snap" 200 && case "$gone" in *"pages rendered"*|*"page rendered"*) true ;; *) false ;; esac; then
+	ok "a row made a draft: its page goes (404), the rest as they were ($(echo "$gone" | sed 's/.*changed: //')); published again, it is back"
+else
+	notok "a row made a draft loses its page" "after DRAFT: $gone; after PUBLISHED: $(code "$snap")"
+fi
 # an image one page shows: its edit renders that page alone
 printf '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>\n' >"$SITE/assets/img/probe.svg"
 sleep 0.3

@@ -1,6 +1,7 @@
 // 200 random edits (templates, partials, content pages, the stylesheet, an
 // image, rows of the snapshot: a gig's title, a profile's name, a city
-// that moves a row from one group page to another; presetgen.yaml's
+// that moves a row from one group page to another, a gig published or made
+// a draft, so that pages come and go; presetgen.yaml's
 // site.description and comments), some of them breaking
 // a template and the next fixing it; then what the server serves for every
 // file equals a clean `presetgen build --env development` of the same
@@ -28,6 +29,14 @@ module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, L
     const m = all[rand(all.length)];
     return text.slice(0, m.index) + `"${key}": "${f(m[1])}"` + text.slice(m.index + m[0].length);
   };
+  /* the pages there were before: those a clean build no longer makes
+     must be gone from the server too */
+  const clean = (dir) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    execFileSync(bin, ['build', '-q', '-C', site, '--env', 'development', '--no-gzip', '--out', dir]);
+    return walk(dir).filter((f) => f !== 'vercel.json');
+  };
+  const before = clean(path.join(site, '..', 'before'));
   let broken = null, waited = 0;
   for (let i = 0; i < count; i++) {
     /* a broken template is fixed by the next save */
@@ -45,10 +54,12 @@ module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, L
       text = rand(2) ? text.replace(/Connect creatives for shoots\.[^\n]*/, `Connect creatives for shoots. ${mark}`)
         : `# ${mark}\n${text}`;
     } else if (file.endsWith('.json')) {
-      const k = rand(3);
+      const k = rand(4);
       text = k === 0 ? row(text, 'title', (v) => `${v.replace(/ edit\d+x\d+$/, '')} ${mark}`)
         : k === 1 ? row(text, 'display_name', (v) => `${v.replace(/ edit\d+x\d+$/, '')} ${mark}`)
-          : row(text, 'city', () => cities[rand(cities.length)]);
+          : k === 2 ? row(text, 'city', () => cities[rand(cities.length)])
+            /* a gig published or made a draft: its page comes or goes */
+            : row(text, 'status', (v) => ({ PUBLISHED: 'DRAFT', DRAFT: 'PUBLISHED' })[v] || v);
     } else if (file.endsWith('.css')) {
       text += `\n.${mark} { color: red; }\n`;
     } else if (file.endsWith('.md')) {
@@ -75,10 +86,14 @@ module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, L
   }
   await new Promise((r) => setTimeout(r, 1500));
   const dist = path.join(site, '..', 'clean');
-  fs.rmSync(dist, { recursive: true, force: true });
-  execFileSync(bin, ['build', '-q', '-C', site, '--env', 'development', '--no-gzip', '--out', dist]);
-  const files = walk(dist).filter((f) => f !== 'vercel.json');
+  const files = clean(dist);
   const bad = [];
+  const gone = before.filter((f) => f.endsWith('.html') && !files.includes(f));
+  for (const f of gone) {
+    const got = await get(base + encodeURI(urlOf(f)));
+    if (got.status !== 404)
+      bad.push(`${f} is gone from a clean build but served (${got.status})`);
+  }
   for (const f of files) {
     /* /404.html itself is redirected by cleanUrls: it is what a missing page gets */
     const missing = f === '404.html';
@@ -87,6 +102,6 @@ module.exports = async function (base, site, bin, count, ok, get, walk, urlOf, L
     if (got.status !== (missing ? 404 : 200) || body !== fs.readFileSync(path.join(dist, f)).toString('latin1'))
       bad.push(`${f} (${got.status})`);
   }
-  ok(!bad.length, `after ${count} random edits (${waited} of them 60 ms apart, the rest in bursts) every one of ${files.length} files served equals a clean build's`,
+  ok(!bad.length, `after ${count} random edits (${waited} of them 60 ms apart, the rest in bursts) every one of ${files.length} files served equals a clean build's, and the ${gone.length} pages it no longer has are 404s`,
     bad.slice(0, 10).join(', '));
 };
