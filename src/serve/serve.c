@@ -301,9 +301,12 @@ static void carry(struct state *st, const struct site_changes *ch);
 static int reload(struct state *st)
 {
 	struct site_result res;
-	struct site *s = site_load(&st->in, &st->bd, &res);
+	struct site_inputs in = st->in;
+	struct site *s;
 	struct site_changes d;
 
+	in.previous = st->site;		/* its icons, if their sources are the same */
+	s = site_load(&in, &st->bd, &res);
 	if (!s)
 		return -1;
 	site_diff(st->site, s, &d);

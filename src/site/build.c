@@ -239,7 +239,9 @@ struct site *site_load(const struct site_inputs *in, struct diag *d, struct site
 		return NULL;
 	}
 	secrets_find(&s->secrets, in->environ, &s->arena);
+	s->previous = in->previous;
 	rc = load_files(s, in);
+	s->previous = NULL;
 	if (!rc)
 		s->base_url = in->base_url ? arena_strdup(&s->arena, in->base_url)
 					   : s->cfg.env[s->env].base_url;

@@ -26,6 +26,50 @@ static void add_png(struct asset_src **gen, size_t *n, const char *logical,
 	add(gen, n, logical, &sb);
 }
 
+/* A fingerprint of what the icons are made from: the settings and the
+ * bytes of each source file (0 when one cannot be read: no reuse). */
+static uint64_t icon_print(const struct site *s)
+{
+	const struct icon_config *c = &s->cfg.icon;
+	const char *paths[] = { c->source, c->foreground, c->background_image, c->monochrome };
+	uint64_t h = fnv1a(&s->cfg.structure, sizeof(s->cfg.structure), FNV_START);
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		char *data;
+		size_t len;
+
+		if (!paths[i]) {
+			h = fnv1a("-", 1, h);
+			continue;
+		}
+		if (read_file_at(s->rootfd, paths[i], &data, &len) < 0)
+			return 0;
+		h = fnv1a(paths[i], strlen(paths[i]) + 1, h);
+		h = fnv1a(&len, sizeof(len), h);
+		h = fnv1a(data, len, h);
+		free(data);
+	}
+	return h ? h : 1;
+}
+
+/* The icons of the previous load, when they were made from the same. */
+static bool reuse(struct site *s, struct asset_src **gen, size_t *ngen)
+{
+	const struct site *p = s->previous;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!p || !p->icon_print || p->icon_print != s->icon_print || !p->favicon)
+		return false;
+	for (size_t i = 0; i < p->nicon_gen; i++) {
+		strbuf_reset(&sb);
+		strbuf_add(&sb, p->icon_gen[i].data, p->icon_gen[i].len);
+		add(gen, ngen, p->icon_gen[i].logical, &sb);
+	}
+	strbuf_add(&sb, p->favicon, p->favicon_len);
+	s->favicon = strbuf_detach(&sb, &s->favicon_len);
+	return true;
+}
+
 int site_icons(struct site *s, struct asset_src **gen, size_t *ngen)
 {
 	const struct icon_config *c = &s->cfg.icon;
@@ -38,6 +82,9 @@ int site_icons(struct site *s, struct asset_src **gen, size_t *ngen)
 	*gen = NULL;
 	*ngen = 0;
 	if (!c->present)
+		return 0;
+	s->icon_print = icon_print(s);
+	if (reuse(s, gen, ngen))
 		return 0;
 	if (icon_sources_load(c, s->rootfd, s->d, &src) < 0)
 		return -1;

@@ -402,6 +402,8 @@ struct site {
 	size_t favicon_len;
 	struct asset_src *icon_gen;	/* the icons made last, kept for reloads */
 	size_t nicon_gen;
+	uint64_t icon_print;		/* of their sources' bytes and settings */
+	const struct site *previous;	/* while loading: site_inputs.previous */
 	struct arena pages_arena;	/* pages, replaced whole by site_update */
 	const char *base_url;		/* the environment's, or the inputs' override */
 	/* what each page of the last renders asked of the CSP (for a sink:

@@ -34,6 +34,11 @@ struct site_inputs {
 	/* The site's address, instead of the environment's base_url (the
 	 * preview server's own). NULL: the environment's. */
 	const char *base_url;
+	/* A site loaded before from the same root (serve's, when a snapshot
+	 * or presetgen.yaml changed), whose work this load takes over where
+	 * its inputs are the same: the icons, when their source files and
+	 * settings are. NULL: none. */
+	const struct site *previous;
 };
 
 /* A page of the plan, as a caller that renders only some sees it before
