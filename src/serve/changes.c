@@ -6,7 +6,6 @@
 
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,8 +116,6 @@ void gen_changes(const struct gen *old, const struct gen *new, const char ***pag
 					   !memcmp(o->b->data, e->b->data, e->b->len))))
 			continue;
 		(*nchanged)++;
-		if (getenv("PRESETGEN_SERVE_DEBUG"))
-			fprintf(stderr, "changed: %s (%s)\n", e->path, o ? "differs" : "new");
 		if (!str_endswith(e->path, ".html"))
 			continue;
 		if (o && map && only_css(o->b, e->b, pairs))
