@@ -364,11 +364,9 @@ struct server *server_start(const char *bind_to, int port, struct live *l, int *
 	snprintf(s->hosts[1], sizeof(s->hosts[1]), "localhost:%d", port);
 	snprintf(s->hosts[2], sizeof(s->hosts[2]), "127.0.0.1:%d", port);
 	/* versioned, so browsers keep it and a new presetgen's is fetched */
-	uint64_t v = 14695981039346656037ULL;
-	for (const char *p = live_script; *p; p++)
-		v = (v ^ (unsigned char)*p) * 1099511628211ULL;
 	snprintf(s->live_tag, sizeof(s->live_tag),
-		 "<script src=\"/__presetgen/live.js?v=%016llx\"></script>", (unsigned long long)v);
+		 "<script src=\"/__presetgen/live.js?v=%016llx\"></script>",
+		 (unsigned long long)fnv1a(live_script, strlen(live_script), FNV_START));
 	s->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 				  MHD_USE_ITC, (uint16_t)port, NULL, NULL, handle, s,
 				  MHD_OPTION_LISTEN_SOCKET, fd,
