@@ -44,8 +44,8 @@ struct site_inputs {
 /* A page of the plan, as a caller that renders only some sees it before
  * the render (serve). data is a fingerprint of the page's own data: the
  * row of a collection's page, the rows, numbers and group of a listing's
- * page (one value for every other page); a page whose data, templates, content and
- * assets are as they were renders as it did. */
+ * page (one value for every other page); a page whose data, templates,
+ * content and assets are as they were renders as it did. */
 struct site_page {
 	const char *path;		/* below the output: "gigs/index.html" */
 	const char *src;		/* the input it comes from */
@@ -155,11 +155,11 @@ struct site_changes {
 
 /* Reads again what the files at paths (relative to the root) feed:
  * templates, content pages, assets (the icons only when their sources
- * changed). Says what must be rendered again; sets reload or data, and
- * reads nothing more, for presetgen.yaml and the snapshots. Each part
- * (templates, pages, assets) that reads without error replaces the old
- * one; one that does not is left as it was, and -1 is returned after its
- * errors are reported. */
+ * changed). Says what must be rendered again; sets data, and reads
+ * nothing more, for presetgen.yaml and the snapshots (the caller loads the
+ * site anew and calls site_diff). Each part (templates, pages, assets)
+ * that reads without error replaces the old one; one that does not is
+ * left as it was, and -1 is returned after its errors are reported. */
 int site_update(struct site *s, const char *const *paths, size_t n, struct site_changes *ch);
 void site_changes_release(struct site_changes *ch);
 /* What differs between a site and the same site loaded anew (after a
