@@ -78,7 +78,6 @@ int load_templates(struct site *s)
 		} else {
 			if (!mustache_parse(s->tpls, name, path.buf, src, len))
 				rc = -1;
-			/* files are listed sorted: so are the prints */
 			s->tprints = xrealloc(s->tprints, (s->ntprints + 1) * sizeof(*s->tprints));
 			s->tprints[s->ntprints].name = name;
 			s->tprints[s->ntprints++].h = fnv1a(src, len, FNV_START);
