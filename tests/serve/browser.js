@@ -65,6 +65,16 @@ module.exports = async function (base, site, ok) {
   await page.waitForFunction(() => window.__presetgen !== undefined);
   await page.waitForTimeout(300);	/* the new page's event stream is open */
 
+  // an attribute of <html> changed: a full reload too
+  const beforeHtml = loads.length;
+  save(path.join(site, 'templates/base.mustache'), '<html lang=', '<html data-edit="1" lang=');
+  await page.waitForSelector('html[data-edit="1"]', { state: 'attached', timeout: 5000 });
+  await page.waitForFunction(() => document.readyState === 'complete');
+  await page.waitForTimeout(400);
+  ok(loads.length === beforeHtml + 1, `a template edit of <html>'s attributes reloads the open page once (${loads.length - beforeHtml} loads)`);
+  await page.waitForFunction(() => window.__presetgen !== undefined);
+  await page.waitForTimeout(300);
+
   // a stylesheet edit: the sheet is swapped in place, no reload
   const loadsBefore = loads.length;
   const href0 = await page.$eval('link[rel=stylesheet]', (l) => l.href);
