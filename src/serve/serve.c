@@ -292,8 +292,6 @@ static void failed(struct state *st, const char *what)
 	free(errs);
 }
 
-static void carry(struct state *st, const struct site_changes *ch);
-
 /* A whole new site: presetgen.yaml or a snapshot changed. What differs
  * from the site served (whatever changed on disk since it was loaded) is
  * carried to the render, and what the old one knew of its renders goes
@@ -310,63 +308,12 @@ static int reload(struct state *st)
 	if (!s)
 		return -1;
 	site_diff(st->site, s, &d);
-	carry(st, &d);
+	site_changes_merge(&st->carry, &d);
 	site_changes_release(&d);
 	site_keep_renders(s, st->site);
 	site_free(st->site);
 	st->site = s;
 	return 0;
-}
-
-static void add_names(const char ***to, size_t *n, const char *const *from, size_t k)
-{
-	for (size_t i = 0; i < k; i++) {
-		size_t j;
-
-		for (j = 0; j < *n && strcmp((*to)[j], from[i]); j++)
-			;
-		if (j == *n) {
-			*to = xrealloc(*to, (*n + 1) * sizeof(**to));
-			(*to)[(*n)++] = xstrdup(from[i]);
-		}
-	}
-}
-
-/* Sorted lists of strings: b's into a, each once. */
-static void merge_sorted(char ***a, size_t *na, char *const *b, size_t nb)
-{
-	char **out = xcalloc(*na + nb + 1, sizeof(*out));
-	size_t i = 0, k = 0, n = 0;
-
-	while (i < *na || k < nb) {
-		int c = i == *na ? 1 : k == nb ? -1 : strcmp((*a)[i], b[k]);
-
-		if (c <= 0) {
-			out[n++] = (*a)[i++];
-			k += c == 0;
-		} else {
-			out[n++] = xstrdup(b[k++]);
-		}
-	}
-	free(*a);
-	*a = out;
-	*na = n;
-}
-
-/* Adds what ch says must be rendered to st->carry. */
-static void carry(struct state *st, const struct site_changes *ch)
-{
-	st->carry.reload |= ch->reload;
-	st->carry.data |= ch->data;
-	st->carry.collections |= ch->collections;
-	st->carry.site_keys |= ch->site_keys;
-	merge_sorted(&st->carry.rows, &st->carry.nrows, ch->rows, ch->nrows);
-	st->carry.all_pages |= ch->all_pages;
-	st->carry.assets |= ch->assets;
-	add_names(&st->carry.assets_changed, &st->carry.nassets_changed, ch->assets_changed,
-		  ch->nassets_changed);
-	add_names(&st->carry.templates, &st->carry.ntemplates, ch->templates, ch->ntemplates);
-	add_names(&st->carry.sources, &st->carry.nsources, ch->sources, ch->nsources);
 }
 
 static void rebuild(struct state *st, char **paths, long n)
@@ -383,7 +330,7 @@ static void rebuild(struct state *st, char **paths, long n)
 	begin_build(st);
 	memset(&ch, 0, sizeof(ch));
 	rc = site_update(st->site, (const char *const *)paths, (size_t)n, &ch);
-	carry(st, &ch);
+	site_changes_merge(&st->carry, &ch);
 	if (!rc && (st->carry.reload || st->carry.data))
 		rc = reload(st);
 	if (!rc)

@@ -89,6 +89,21 @@ static size_t memo_of(struct grouping *g, bool make)
 	return m;
 }
 
+/* The memo entry of a row's value of the field, when that value has a
+ * group (made, when make, the first time); else SIZE_MAX. */
+static size_t memo_of_row(struct grouping *g, const struct value *row, bool make)
+{
+	const struct value *raw = value_map_get(row, g->field);
+	size_t m;
+
+	if (!raw || raw->type == V_NULL)
+		return SIZE_MAX;
+	strbuf_reset(&g->text);
+	value_to_text(&g->text, raw);
+	m = memo_of(g, make);
+	return g->memo_group[m] == SIZE_MAX ? SIZE_MAX : m;
+}
+
 /* The index of the spelling (the label when the field has labels) in gr. */
 static size_t spelling(struct grouping *g, struct group *gr, const struct value *item)
 {
@@ -111,16 +126,10 @@ static size_t spelling(struct grouping *g, struct group *gr, const struct value 
 static void collect(struct grouping *g, struct value **items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct value *raw = value_map_get(items[i], g->field);
+		size_t m = memo_of_row(g, items[i], true);
 		struct group *gr;
-		size_t m;
 
-		if (!raw || raw->type == V_NULL)
-			continue;
-		strbuf_reset(&g->text);
-		value_to_text(&g->text, raw);
-		m = memo_of(g, true);
-		if (g->memo_group[m] == SIZE_MAX)
+		if (m == SIZE_MAX)
 			continue;
 		gr = &g->gs[g->memo_group[m]];
 		if (g->memo_name[m] == SIZE_MAX)
@@ -151,15 +160,9 @@ static void rows_know_groups(struct grouping *g, const struct coll *c, const cha
 {
 	for (size_t i = 0; i < c->nrows; i++) {
 		struct value *row = c->rows[i].v, *groups;
-		const struct value *raw = value_map_get(row, g->field);
-		size_t m;
+		size_t m = c->rows[i].restricted ? SIZE_MAX : memo_of_row(g, row, false);
 
-		if (c->rows[i].restricted || !raw || raw->type == V_NULL)
-			continue;
-		strbuf_reset(&g->text);
-		value_to_text(&g->text, raw);
-		m = memo_of(g, false);
-		if (g->memo_group[m] == SIZE_MAX)
+		if (m == SIZE_MAX)
 			continue;
 		groups = (struct value *)value_map_get(row, "groups");
 		if (!groups) {

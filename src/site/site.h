@@ -162,6 +162,9 @@ struct site_changes {
  * left as it was, and -1 is returned after its errors are reported. */
 int site_update(struct site *s, const char *const *paths, size_t n, struct site_changes *ch);
 void site_changes_release(struct site_changes *ch);
+/* Adds what from says must be rendered to into (serve keeps the changes
+ * of failed builds this way until a build renders them). */
+void site_changes_merge(struct site_changes *into, const struct site_changes *from);
 /* What differs between a site and the same site loaded anew (after a
  * snapshot or presetgen.yaml changed, or anything else since old was
  * loaded): when presetgen.yaml differs but in site.title, .description and

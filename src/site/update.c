@@ -243,6 +243,44 @@ int site_update(struct site *s, const char *const *paths, size_t n, struct site_
 	return rc;
 }
 
+/* Sorted lists of strings: b's into a, each once. */
+static void merge_sorted(char ***a, size_t *na, char *const *b, size_t nb)
+{
+	char **out = xcalloc(*na + nb + 1, sizeof(*out));
+	size_t i = 0, k = 0, n = 0;
+
+	while (i < *na || k < nb) {
+		int c = i == *na ? 1 : k == nb ? -1 : strcmp((*a)[i], b[k]);
+
+		if (c <= 0) {
+			out[n++] = (*a)[i++];
+			k += c == 0;
+		} else {
+			out[n++] = xstrdup(b[k++]);
+		}
+	}
+	free(*a);
+	*a = out;
+	*na = n;
+}
+
+void site_changes_merge(struct site_changes *into, const struct site_changes *from)
+{
+	into->reload |= from->reload;
+	into->data |= from->data;
+	into->all_pages |= from->all_pages;
+	into->assets |= from->assets;
+	into->collections |= from->collections;
+	into->site_keys |= from->site_keys;
+	for (size_t i = 0; i < from->ntemplates; i++)
+		add_name(&into->templates, &into->ntemplates, from->templates[i]);
+	for (size_t i = 0; i < from->nsources; i++)
+		add_name(&into->sources, &into->nsources, from->sources[i]);
+	for (size_t i = 0; i < from->nassets_changed; i++)
+		add_name(&into->assets_changed, &into->nassets_changed, from->assets_changed[i]);
+	merge_sorted(&into->rows, &into->nrows, from->rows, from->nrows);
+}
+
 void site_changes_release(struct site_changes *ch)
 {
 	for (size_t i = 0; i < ch->ntemplates; i++)
