@@ -402,6 +402,9 @@ int serve_run(const struct serve_opts *o, struct diag *d)
 	const char *env = o->env ? o->env : "development";
 	int port = o->port;
 	struct watch *w;
+	const char *const *snaps;
+	size_t nsnaps;
+	int rc;
 	size_t rendered;
 	double t0 = clock_seconds();
 
@@ -434,7 +437,10 @@ int serve_run(const struct serve_opts *o, struct diag *d)
 	}
 	publish(&st, "built", t0, rendered);
 	say(&st, "serving %s/ (%s; edits rebuild what they touch; Ctrl-C stops)", st.base_url, env);
-	w = watch_new(o->root, o->snapshots, o->nsnapshots, d);
+	/* the snapshots read: presetgen.yaml's when none were given */
+	snaps = site_snapshots(st.site, &nsnaps);
+	w = watch_new(o->root, snaps, nsnaps, d);
+	rc = w ? 0 : -1;	/* no watcher: the error is reported, and serve ends */
 	while (w && !(o->stop && *o->stop)) {
 		char **paths;
 		long n = watch_wait(w, 200, o->debounce_ms > 0 ? o->debounce_ms : 10, &paths);
@@ -447,5 +453,5 @@ int serve_run(const struct serve_opts *o, struct diag *d)
 	live_stop(st.live);
 	server_stop(st.srv);
 	state_release(&st);
-	return 0;
+	return rc;
 }

@@ -200,6 +200,10 @@ enum site_route_end site_route(const char *path, const struct site_redirect *rd,
  * or 443 when it names none), or -1 after reporting why not. */
 int site_env_port(const char *root, const char *env, struct diag *d);
 
+/* The snapshots a loaded site read (the inputs', else presetgen.yaml's),
+ * relative to its root. */
+const char *const *site_snapshots(const struct site *s, size_t *n);
+
 /* Whether name is an environment presetgen knows. */
 bool site_env_known(const char *name);
 

@@ -193,6 +193,12 @@ void site_diff(struct site *old, struct site *now, struct site_changes *ch)
 	ch->nrows = site_rows_changed(old, now, &ch->rows);
 }
 
+const char *const *site_snapshots(const struct site *s, size_t *n)
+{
+	*n = s->nsnapshots;
+	return s->snapshots;
+}
+
 void site_keep_renders(struct site *to, struct site *from)
 {
 	page_asks_release(to->asks, to->nasks);

@@ -201,3 +201,20 @@ if ! kill -0 $PID 2>/dev/null && [ $rc -eq 0 ] && [ -z "$left" ] && ! curl -s -o
 else
 	notok "SIGTERM stops the server" "exit $rc; left: $left"
 fi
+
+# ---- a snapshot presetgen.yaml names outside the watched trees is watched too -------------
+S2=$TMP/site2
+default_site "$S2"
+mkdir "$S2/db" && mv "$S2/content/data/preset.json" "$S2/db/preset.json"
+P2=$(node "$DRIVE" port)
+sed -i "s|- content/data/preset.json|- db/preset.json|; s|base_url: http://localhost:8080|base_url: http://127.0.0.1:$P2|" "$S2/presetgen.yaml"
+"$BIN" serve -C "$S2" --port "$P2" >"$TMP/s2.log" 2>&1 &
+P2ID=$!
+for i in $(seq 100); do grep -q "serving" "$TMP/s2.log" && break; sleep 0.1; done
+ms=$(node "$DRIVE" edit "http://127.0.0.1:$P2" "$S2" db/preset.json "\"title\": \"$title" "\"title\": \"Moved $title" "$snap" "Moved $title")
+kill $P2ID; wait $P2ID 2>/dev/null
+if [ "$ms" -ge 0 ]; then
+	ok "a snapshot presetgen.yaml names in db/ is watched: its edit served $ms ms after the save"
+else
+	notok "a snapshot outside templates/, content/, assets/ and static/ is watched" "$(tail -3 "$TMP/s2.log")"
+fi
